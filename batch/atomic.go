@@ -1,0 +1,66 @@
+package batch
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// WriteFileAtomic replaces the file at path with data, or leaves it as it
+// was. The bytes go to a temporary file in the same directory (named
+// ".<base>.tmp-<random>"), which is synced, closed, given mode 0644 and
+// renamed over path; then the directory itself is synced so the rename
+// survives a power cut. On any failure the temporary file is removed. A
+// crash can leave a stray temporary file, never a half-written file under
+// the final name; Create removes such leftovers.
+func WriteFileAtomic(path string, data []byte) error {
+	return writeAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeAtomic is WriteFileAtomic with the content produced by write, which
+// tests use to inject failures.
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	tmp := f.Name()
+	closed := false
+	defer func() {
+		if err != nil {
+			if !closed {
+				f.Close()
+			}
+			os.Remove(tmp)
+			err = fmt.Errorf("writing %s: %w", path, err)
+		}
+	}()
+	if err = write(f); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	closed = true
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Chmod(tmp, 0o644); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return err
+	}
+	// The file is in place under its final name (removing tmp in the defer
+	// is then a no-op). A failing directory sync weakens durability only,
+	// but the caller must still hear about it.
+	if err = syncDir(dir); err != nil {
+		err = fmt.Errorf("syncing directory: %w", err)
+	}
+	return err
+}
