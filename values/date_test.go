@@ -1,0 +1,357 @@
+package values
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kiva-partners/kivaconv/input"
+)
+
+func dateNum(s, format string) input.Cell {
+	return input.Cell{Type: input.Number, Text: s, Format: format}
+}
+
+func formats(t testing.TB, fs ...string) []string {
+	t.Helper()
+	if _, err := ParseDateFormats(fs); err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+func TestSerialDate(t *testing.T) {
+	for _, tc := range []struct {
+		serial   string
+		date1904 bool
+		want     string
+	}{
+		{"1", false, "1900-01-01"},
+		{"2", false, "1900-01-02"},
+		{"31", false, "1900-01-31"},
+		{"32", false, "1900-02-01"},
+		{"59", false, "1900-02-28"},
+		{"61", false, "1900-03-01"},
+		{"62", false, "1900-03-02"},
+		{"366", false, "1900-12-31"},
+		{"367", false, "1901-01-01"},
+		{"25569", false, "1970-01-01"}, // the Unix epoch
+		{"36526", false, "2000-01-01"},
+		{"44927", false, "2023-01-01"},
+		{"45296", false, "2024-01-05"},
+		{"45351", false, "2024-02-29"},
+		{"45296.5", false, "2024-01-05"},            // noon: time dropped
+		{"45296.999988425923", false, "2024-01-05"}, // 23:59:59
+		{"45296.99999999999", false, "2024-01-06"},  // rounds to midnight, as Excel shows
+		{"4.5296E4", false, "2024-01-05"},
+		{"2958465", false, "9999-12-31"},
+		{"2958465.9", false, "9999-12-31"},
+		{"0", true, "1904-01-01"},
+		{"0.75", true, "1904-01-01"},
+		{"1", true, "1904-01-02"},
+		{"43834", true, "2024-01-05"},
+		{"43889", true, "2024-02-29"},
+		{"2957003", true, "9999-12-31"},
+	} {
+		got, err := Date(dateNum(tc.serial, "dd/mm/yyyy"), nil, tc.date1904)
+		if err != nil || got != tc.want {
+			t.Errorf("Date(serial %s, 1904=%v) = %q, %v; want %s", tc.serial, tc.date1904, got, err, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		serial    string
+		date1904  bool
+		msg, hint string
+	}{
+		{"60", false, "1900-02-29, a day that never was", "correct the date"},
+		{"60.5", false, "never was", ""},
+		{"0", false, "serial 0", "fill in the date"},
+		{"0.5", false, "time of day", "right column"},
+		{"-1", false, "not a date Excel can show", "1900-01-01"},
+		{"-1", true, "not a date Excel can show", "1904 date system"},
+		{"-0.5", true, "not a date Excel can show", ""},
+		{"2958466", false, "not a date Excel can show", "9999-12-31"},
+		{"2957004", true, "not a date Excel can show", ""},
+		{"1E+300", false, "not a date Excel can show", ""},
+		{"abc", false, "not a number", "re-save"},
+	} {
+		_, err := Date(dateNum(tc.serial, "yyyy-mm-dd"), nil, tc.date1904)
+		if err == nil {
+			t.Errorf("Date(serial %s, 1904=%v) succeeded", tc.serial, tc.date1904)
+			continue
+		}
+		checkErr(t, err, tc.msg, tc.hint)
+	}
+	if got, err := SerialDate(45296.25, false); err != nil || got != "2024-01-05" {
+		t.Errorf("SerialDate(45296.25) = %q, %v", got, err)
+	}
+	if _, err := SerialDate(60, false); err == nil {
+		t.Error("SerialDate(60) succeeded")
+	}
+}
+
+func TestDateNumberFormats(t *testing.T) {
+	for _, f := range []string{"mm-dd-yy", "d-mmm-yy", "dd/mm/yyyy", "yyyy-mm-dd", `[$-409]d-mmm-yy;@`, "m/d/yy h:mm", `yyyy"年"m"月"d"日"`} {
+		got, err := Date(dateNum("45296", f), nil, false)
+		if err != nil || got != "2024-01-05" {
+			t.Errorf("Date(45296, %q) = %q, %v", f, got, err)
+		}
+	}
+	for _, tc := range []struct{ text, format, msg string }{
+		{"45296", "General", "the cell holds the number 45296, not a date"},
+		{"20240105", "General", "the number 20240105, not a date"},
+		{"45296", "", "the number 45296, not a date"},
+		{"45296", "0", "the number 45296"},
+		{"45296", "#,##0", "the number 45296"},
+		{"45296.5", "0.00", "the number 45296.5"},
+		{"4.5296E4", "0.00E+00", "the number 45296"},
+	} {
+		_, err := Date(dateNum(tc.text, tc.format), nil, false)
+		checkErr(t, err, tc.msg, "format the column as Date in Excel, or type the date as text YYYY-MM-DD")
+	}
+}
+
+func TestDateCells(t *testing.T) {
+	for in, want := range map[string]string{
+		"2024-01-05":                "2024-01-05",
+		"2024-01-05T00:00:00Z":      "2024-01-05",
+		"2024-01-05T13:45:30":       "2024-01-05",
+		"2024-01-05T13:45:30.123Z":  "2024-01-05",
+		"2024-01-05T23:00:00-05:00": "2024-01-05",
+		"2024-02-29T00:00:00":       "2024-02-29",
+	} {
+		got, err := Date(input.Cell{Type: input.Date, Text: in}, nil, false)
+		if err != nil || got != want {
+			t.Errorf("Date(date cell %q) = %q, %v; want %s", in, got, err, want)
+		}
+	}
+	for in, msg := range map[string]string{
+		"2024-1-5":    "not an ISO date",
+		"05/01/2024":  "not an ISO date",
+		"2024-01-05x": "not an ISO date",
+		"":            "not an ISO date",
+		"2023-02-29":  "not a calendar date",
+	} {
+		_, err := Date(input.Cell{Type: input.Date, Text: in}, nil, false)
+		checkErr(t, err, msg, "")
+	}
+}
+
+func TestDateOtherCells(t *testing.T) {
+	for _, tc := range []struct {
+		c         input.Cell
+		msg, hint string
+	}{
+		{input.Cell{Type: input.Error, Text: "#N/A"}, "#N/A", "fix the formula in Excel"},
+		{input.Cell{Type: input.Bool, Text: "0"}, "FALSE", "right column"},
+		{input.Cell{Type: input.Blank}, "empty", "fill in"},
+		{text(""), "empty", "fill in"},
+		{text(" \u00a0"), "empty", "fill in"},
+	} {
+		_, err := Date(tc.c, nil, false)
+		checkErr(t, err, tc.msg, tc.hint)
+	}
+}
+
+func TestTextDatesUndeclared(t *testing.T) {
+	for in, want := range map[string]string{
+		"2024-01-05":               "2024-01-05",
+		"2024/01/05":               "2024-01-05",
+		"2024-1-5":                 "2024-01-05",
+		" 2024-01-05 ":             "2024-01-05",
+		"2024-01-05 00:00:00":      "2024-01-05",
+		"2024-01-05T00:00:00Z":     "2024-01-05",
+		"2024-01-05 12:30":         "2024-01-05",
+		"2024-01-05 3:15 PM":       "2024-01-05",
+		"2024-01-05 03:15:00 a.m.": "2024-01-05",
+		"2024-01-05T10:00:00+0200": "2024-01-05",
+		"5 Jan 2024":               "2024-01-05",
+		"05 January 2024":          "2024-01-05",
+		"January 5, 2024":          "2024-01-05",
+		"Jan 5, 2024":              "2024-01-05",
+		"05-Jan-2024":              "2024-01-05",
+		"05-JAN-2024":              "2024-01-05",
+		"5-janv.-2024":             "2024-01-05",
+		"5 janvier 2024":           "2024-01-05",
+		"1er mars 2024":            "2024-03-01",
+		"15 août 2024":             "2024-08-15",
+		"15 AOÛT 2024":             "2024-08-15",
+		"3 févr. 2024":             "2024-02-03",
+		"5 de enero de 2024":       "2024-01-05",
+		"5 de Setembro de 2024":    "2024-09-05",
+		"12 dic 2024":              "2024-12-12",
+		"12 dez 2024":              "2024-12-12",
+		"10 out 2024":              "2024-10-10",
+		"1º de março de 2024":      "2024-03-01",
+		"2024 Jan 05":              "2024-01-05",
+		"2024-Jan-05":              "2024-01-05",
+		"5th January 2024":         "2024-01-05",
+		"January 21st, 2024":       "2024-01-21",
+		"the 5th of May 2024":      "2024-05-05",
+		"5 Jan 2024 10:00":         "2024-01-05",
+		"5 Jan 2024 10:00:00":      "2024-01-05",
+		"29 Feb 2024":              "2024-02-29",
+	} {
+		got, err := Date(text(in), nil, false)
+		if err != nil || got != want {
+			t.Errorf("Date(%q) = %q, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, tc := range []struct{ in, msg, hint string }{
+		{"05/01/2024", `ambiguous date "05/01/2024"`, "declare locale.date_formats: [DD/MM/YYYY] (or [MM/DD/YYYY]) in the mapping"},
+		{"5/1/2024", "ambiguous date", "[D/M/YYYY] (or [M/D/YYYY])"},
+		{"13/01/2024", `ambiguous date "13/01/2024"`, "it would read as 2024-01-13 with DD/MM/YYYY: declare locale.date_formats: [DD/MM/YYYY] in the mapping"},
+		{"01/13/2024", "ambiguous date", "2024-01-13 with MM/DD/YYYY"},
+		{"05.01.2024", "ambiguous date", "[DD.MM.YYYY] (or [MM.DD.YYYY])"},
+		{"05-01-2024", "ambiguous date", "[DD-MM-YYYY] (or [MM-DD-YYYY])"},
+		{"05/01/24", "ambiguous date", "[DD/MM/YY] (or [MM/DD/YY], or [YY/MM/DD])"},
+		{"24/01/05", "ambiguous date", "[YY/MM/DD]"},
+		{"05/01/2024 00:00:00", "ambiguous date", "[DD/MM/YYYY]"},
+		{"05-Jan-24", "ambiguous date", "[DD-MMM-YY]"},
+		{"Jan 5, 24", "ambiguous date", "[MMM D, YY]"},
+		{"20240105", "ambiguous date", "[YYYYMMDD]"},
+		{"2024.01.05", "ambiguous date", "[YYYY.MM.DD]"},
+		{"45296", `"45296" is not a date`, "Excel date serial"},
+		{"hello", `"hello" is not a date`, "YYYY-MM-DD"},
+		{"32/13/2024", "is not a date", "YYYY-MM-DD"},
+		{"2024-02-30", "not a calendar date: February 2024 has 29 days", "check the day and the month"},
+		{"2023-02-29", "February 2023 has 28 days", ""},
+		{"2024-13-01", "there is no month 13", ""},
+		{"2024-00-10", "there is no month 0", ""},
+		{"2024-01-00", "there is no day 0", ""},
+		{"0000-01-01", "there is no year 0", ""},
+		{"31 Feb 2024", "February 2024 has 29 days", ""},
+		{"2024-01-05 25:00", "is not a date", ""},
+		{"2024-01-05 garbage", "is not a date", ""},
+		{"2024-01-05T", "is not a date", ""},
+		{"Friday 5 Jan 2024", "is not a date", ""},
+		{"5 Jan Feb 2024", "is not a date", ""},
+		{"5 Foo 2024", "is not a date", ""},
+	} {
+		_, err := Date(text(tc.in), nil, false)
+		if err == nil {
+			t.Errorf("Date(%q) succeeded", tc.in)
+			continue
+		}
+		t.Run(tc.in, func(t *testing.T) { checkErr(t, err, tc.msg, tc.hint) })
+	}
+}
+
+func TestTextDatesDeclared(t *testing.T) {
+	for _, tc := range []struct {
+		fs       []string
+		in, want string
+	}{
+		{[]string{"DD/MM/YYYY"}, "05/01/2024", "2024-01-05"},
+		{[]string{"DD/MM/YYYY"}, "5/1/2024", "2024-01-05"},
+		{[]string{"dd/mm/yyyy"}, "13/01/2024", "2024-01-13"},
+		{[]string{"MM/DD/YYYY"}, "05/01/2024", "2024-05-01"},
+		{[]string{"M/D/YYYY"}, "1/5/2024", "2024-01-05"},
+		{[]string{"M/D/YYYY"}, "01/05/2024", "2024-01-05"},
+		{[]string{"DD/MM/YYYY"}, "05/01/2024 00:00:00", "2024-01-05"},
+		{[]string{"DD/MM/YYYY"}, "05/01/2024 13:30", "2024-01-05"},
+		{[]string{"DD.MM.YYYY"}, "05.01.2024", "2024-01-05"},
+		{[]string{"DD-MM-YY"}, "05-01-24", "2024-01-05"},
+		{[]string{"DD-MM-YY"}, "05-01-69", "2069-01-05"},
+		{[]string{"DD-MM-YY"}, "05-01-70", "1970-01-05"},
+		{[]string{"DD-MM-YY"}, "05-01-99", "1999-01-05"},
+		{[]string{"DD-MM-YY"}, "05-01-00", "2000-01-05"},
+		{[]string{"DD-MMM-YY"}, "05-Jan-24", "2024-01-05"},
+		{[]string{"DD-MMM-YYYY"}, "05-janv.-2024", "2024-01-05"},
+		{[]string{"D MMMM YYYY"}, "5 janvier 2024", "2024-01-05"},
+		{[]string{"D MMMM YYYY"}, "5  Jan 2024", "2024-01-05"},
+		{[]string{"MMMM D, YYYY"}, "January 5, 2024", "2024-01-05"},
+		{[]string{"DD.MMM.YYYY"}, "05.Jan.2024", "2024-01-05"},
+		{[]string{"YYYYMMDD"}, "20240105", "2024-01-05"},
+		{[]string{"DDMMYYYY"}, "05012024", "2024-01-05"},
+		{[]string{"DDMMMYYYY"}, "05JAN2024", "2024-01-05"},
+		{[]string{"YYYY/DD/MM"}, "2024/13/01", "2024-01-13"},
+		// A declared format that does not fit falls back to ISO and names.
+		{[]string{"DD/MM/YYYY"}, "2024-01-05", "2024-01-05"},
+		{[]string{"DD/MM/YYYY"}, "5 Jan 2024", "2024-01-05"},
+		// Several formats: the one that reads the text.
+		{[]string{"DD/MM/YYYY", "DD-MMM-YYYY"}, "05-Jan-2024", "2024-01-05"},
+		{[]string{"DD/MM/YYYY", "MM/DD/YYYY"}, "13/01/2024", "2024-01-13"},
+		{[]string{"DD/MM/YYYY", "MM/DD/YYYY"}, "01/13/2024", "2024-01-13"},
+		{[]string{"DD/MM/YYYY", "MM/DD/YYYY"}, "05/05/2024", "2024-05-05"},
+		{[]string{"DD/MM/YYYY", "D/M/YYYY"}, "05/01/2024", "2024-01-05"},
+	} {
+		got, err := Date(text(tc.in), formats(t, tc.fs...), false)
+		if err != nil || got != tc.want {
+			t.Errorf("Date(%q, %v) = %q, %v; want %s", tc.in, tc.fs, got, err, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		fs            []string
+		in, msg, hint string
+	}{
+		{[]string{"DD/MM/YYYY", "MM/DD/YYYY"}, "05/01/2024", "ambiguous date \"05/01/2024\": it reads as 2024-01-05 with DD/MM/YYYY and as 2024-05-01 with MM/DD/YYYY", "keep in locale.date_formats"},
+		{[]string{"DD/MM/YYYY"}, "31/02/2024", "not a calendar date: February 2024 has 29 days", "read with the format DD/MM/YYYY"},
+		{[]string{"DD/MM/YYYY"}, "01/13/2024", "there is no month 13", "DD/MM/YYYY"},
+		{[]string{"DD/MM/YYYY"}, "05.01.2024", `"05.01.2024" does not match the date format DD/MM/YYYY`, "add [DD.MM.YYYY] (or [MM.DD.YYYY]) to locale.date_formats"},
+		{[]string{"DD/MM/YYYY", "YYYYMMDD"}, "05-01-2024", "does not match any of the date formats DD/MM/YYYY, YYYYMMDD", "write dates as DD/MM/YYYY"},
+		{[]string{"DD/MM/YYYY"}, "05/01/24", "does not match", "[DD/MM/YY]"},
+		{[]string{"DD/MM/YYYY"}, "005/01/2024", "does not match", ""},
+		{[]string{"DD/MM/YYYY"}, "05/01/20245", "does not match", ""},
+		{[]string{"DD/MM/YYYY"}, "05/01/2024x", "does not match", ""},
+		{[]string{"DD/MM/YY"}, "05/01/2024", "does not match", ""},
+		{[]string{"YYYYMMDD"}, "2024015", "does not match", ""},
+		{[]string{"DD-MMM-YYYY"}, "05-Foo-2024", "does not match", ""},
+		{[]string{"DD/MM/YYYY"}, "hello", "does not match", "write dates as DD/MM/YYYY or YYYY-MM-DD"},
+	} {
+		_, err := Date(text(tc.in), formats(t, tc.fs...), false)
+		if err == nil {
+			t.Errorf("Date(%q, %v) succeeded", tc.in, tc.fs)
+			continue
+		}
+		t.Run(tc.in, func(t *testing.T) { checkErr(t, err, tc.msg, tc.hint) })
+	}
+}
+
+func TestParseDateFormat(t *testing.T) {
+	for _, f := range []string{"DD/MM/YYYY", "dd/mm/yyyy", "D/M/YY", "YYYY-MM-DD", "MMMM D, YYYY", "DD-MMM-YY", "DDMMYYYY", "YYYYMMDD", "DD.MM.YYYY", " DD MM YYYY ", "YYYY年MM月DD日"} {
+		df, err := ParseDateFormat(f)
+		if err != nil {
+			t.Errorf("ParseDateFormat(%q): %v", f, err)
+			continue
+		}
+		if df.String() == "" {
+			t.Errorf("ParseDateFormat(%q).String() is empty", f)
+		}
+	}
+	for f, msg := range map[string]string{
+		"":                 "empty",
+		"DD/MM":            "one year",
+		"MM/YYYY":          "one day",
+		"DD/YYYY":          "one month",
+		"DD/MM/YYY":        "not a date token",
+		"DD/MM/Y":          "not a date token",
+		"DDD/MM/YYYY":      "weekday",
+		"DDDDD/MM/YYYY":    "not a date token",
+		"MMMMM/DD/YYYY":    "not a date token",
+		"DD/MM/YYYY/YY":    "one year",
+		"DD/MM/YYYY HH:mm": "not a date token",
+		"DMYYYY":           "needs a separator",
+		"DDMYYYY":          "needs a separator",
+		"DD/MM/2024":       "digits",
+		"\xff DD/MM/YYYY":  "UTF-8",
+	} {
+		_, err := ParseDateFormat(f)
+		if err == nil {
+			t.Errorf("ParseDateFormat(%q) succeeded", f)
+			continue
+		}
+		checkErr(t, err, msg, "DD/MM/YYYY")
+	}
+	if _, err := ParseDateFormats([]string{"DD/MM/YYYY", "bad"}); err == nil {
+		t.Error("ParseDateFormats accepted a bad format")
+	}
+	_, err := Date(text("05/01/2024"), []string{"DD/MM/YYYY", "DD/MM/YYY"}, false)
+	checkErr(t, err, `date format "DD/MM/YYY"`, "DD/MM/YYYY")
+	// The cache stops growing but keeps working.
+	for i := 0; i < maxCachedFormats+10; i++ {
+		f := "DD/MM/YYYY" + strings.Repeat(" ", i)
+		if got, err := Date(text("05/01/2024"), []string{f}, false); err != nil || got != "2024-01-05" {
+			t.Fatalf("Date with format %q = %q, %v", f, got, err)
+		}
+	}
+}
