@@ -100,13 +100,24 @@ type Field struct {
 	Lookup Lookup `yaml:"lookup,omitempty"`
 }
 
-// Locale says how text numbers and text dates are written.
+// Locale says how text numbers and text dates are written. Number and
+// date cells do not depend on it.
 type Locale struct {
-	// Decimal is the decimal separator: "." (default) or ",".
+	// Decimal is the decimal separator of text numbers: ".", "," or ""
+	// (automatic). Automatic is decided by the converter for each file:
+	// "," for a semicolon-delimited text file (Excel writes CSV with ";"
+	// in the locales whose decimal mark is ","), "." otherwise. Parse
+	// leaves it "" unless the file sets it, except with thousands ",",
+	// which makes it ".".
 	Decimal string `yaml:"decimal,omitempty"`
 	// Thousands is the grouping separator: "" (none, default), ",", ".",
 	// " ", "'" or a no-break space.
 	Thousands string `yaml:"thousands,omitempty"`
+	// CurrencySymbols are currency symbols or codes ("KES", "KSh", "$",
+	// "FCFA") that may stand before or after a text number and are then
+	// ignored (letters match in any case). Without them such a mark makes
+	// the cell an error.
+	CurrencySymbols []string `yaml:"currency_symbols,omitempty"`
 	// DateFormats are the accepted text date formats, e.g. DD/MM/YYYY.
 	// Without one, only unambiguous ISO dates (YYYY-MM-DD) are accepted.
 	DateFormats []string `yaml:"date_formats,omitempty"`
