@@ -1,0 +1,285 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/kiva-partners/kivaconv/convert"
+	"github.com/kiva-partners/kivaconv/kiva"
+	"github.com/kiva-partners/kivaconv/mappings"
+)
+
+// version is stamped by the release build (-ldflags "-X main.version=…").
+var (
+	version = "dev"
+	commit  = ""
+	date    = ""
+)
+
+// run is the whole program: it builds the CLI, runs it and maps the outcome
+// to an exit code. Tests call it directly.
+func run(ctx context.Context, args []string, io *IO) int {
+	app := newApp(io)
+	err := app.RunContext(ctx, args)
+	var ce *codedError
+	if err != nil && !(errors.As(err, &ce) && ce.reported) {
+		fmt.Fprintf(io.Err, "kivaconv: %v\n", err)
+	}
+	code := exitCode(err)
+	if io.Explorer {
+		fmt.Fprint(io.Err, "\nPress Enter to close this window.")
+		fmt.Fscanln(io.In)
+	}
+	return code
+}
+
+func newApp(io *IO) *cli.App {
+	convertFlags := []cli.Flag{
+		&cli.StringFlag{Name: "mapping", Aliases: []string{"m"}, EnvVars: []string{"KIVACONV_MAPPING"},
+			Usage: "mapping `FILE` or name (default: the best fit among the embedded and installed mappings)"},
+		&cli.StringFlag{Name: "reference", Aliases: []string{"r"}, EnvVars: []string{"KIVACONV_REFERENCE"},
+			Usage: "reference-data `FILE` (Kiva config lists) for names → ids (default: reference.json beside the input, then in the config directory)"},
+		&cli.StringFlag{Name: "today", EnvVars: []string{"KIVACONV_TODAY"},
+			Usage: "the date rules count from, `YYYY-MM-DD` (default: today)"},
+		&cli.BoolFlag{Name: "strict", EnvVars: []string{"KIVACONV_STRICT"}, Usage: "treat warnings as errors"},
+		&cli.StringFlag{Name: "encoding", EnvVars: []string{"KIVACONV_ENCODING"},
+			Usage: "text encoding of CSV input, e.g. windows-1252 (default: detect)"},
+		&cli.StringFlag{Name: "delimiter", Usage: "CSV delimiter: , ; tab or | (default: detect)"},
+		&cli.BoolFlag{Name: "json", Usage: "print a machine-readable summary on stdout"},
+	}
+	writeFlags := []cli.Flag{
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, EnvVars: []string{"KIVACONV_OUT"},
+			Usage: "output `DIR` (default: <input>.kiva beside the input; with several inputs, DIR/<input>.kiva)"},
+		&cli.BoolFlag{Name: "overwrite", Usage: "convert into a folder that send has already used"},
+	}
+	app := &cli.App{
+		Name:      "kivaconv",
+		Usage:     "turn MIS spreadsheet exports into Kiva Partner API JSON batches",
+		UsageText: "kivaconv [command] [flags] FILE...\n\nDrag a workbook onto kivaconv.exe, or run: kivaconv loans.xlsx",
+		Version:   versionString(),
+		Writer:    io.Out,
+		ErrWriter: io.Err,
+		Reader:    io.In,
+		// Errors are printed and mapped to exit codes in run, never here.
+		ExitErrHandler: func(*cli.Context, error) {},
+		Suggest:        true,
+		Flags:          append(append([]cli.Flag{}, convertFlags...), writeFlags...),
+		Description: `Exit codes: 0 ok (warnings allowed); 1 unexpected error; 2 usage error or unreadable
+input; 3 batches written but rows rejected (validate: errors found); 130 interrupted.
+
+Flags go before the files: kivaconv convert --out batches loans.xlsx`,
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.ShowAppHelp(c)
+			}
+			// A bare file list is a drag-and-drop: convert with defaults.
+			for _, a := range c.Args().Slice() {
+				if _, err := os.Stat(a); err != nil && !strings.ContainsAny(a, `./\`) {
+					return usageErrorf("%s: no such file or command (see kivaconv --help)", a)
+				}
+			}
+			return runConvert(c, io, convert.Write, true)
+		},
+		Commands: []*cli.Command{
+			{
+				Name:      "convert",
+				Usage:     "convert spreadsheets into batch folders for review",
+				ArgsUsage: "FILE...",
+				Description: `Writes <input>.kiva/ beside each input: manifest.json, the batch files (the exact
+JSON bodies send will post), report.txt and errors.csv. Valid records are written,
+rejected rows are listed with their cell.
+
+Examples:
+   kivaconv convert samples/loans.xlsx
+   kivaconv convert -m mymis.yaml --reference reference.json --out out export.csv
+   kivaconv convert --json repayments-*.csv > summary.json`,
+				Flags: append(append([]cli.Flag{}, convertFlags...), writeFlags...),
+				Action: func(c *cli.Context) error {
+					return runConvert(c, io, convert.Write, false)
+				},
+			},
+			{
+				Name:      "preview",
+				Usage:     "dry run: print the JSON of the first records and the summary; write nothing",
+				ArgsUsage: "FILE...",
+				Description: `Examples:
+   kivaconv preview samples/repayments.xlsx
+   kivaconv preview --records 1 samples/loans.xlsx`,
+				Flags: append(append([]cli.Flag{}, convertFlags...),
+					&cli.IntFlag{Name: "records", Aliases: []string{"n"}, Value: 3, Usage: "how many records to show"}),
+				Action: func(c *cli.Context) error {
+					return runConvert(c, io, convert.DryRun, false)
+				},
+			},
+			{
+				Name:      "validate",
+				Usage:     "check spreadsheets and list every problem; write nothing",
+				ArgsUsage: "FILE...",
+				Description: `Exit code 0 when there is no error, 3 when there are errors.
+
+Examples:
+   kivaconv validate samples/loans.xlsx
+   kivaconv validate --strict --json export.xlsx`,
+				Flags: convertFlags,
+				Action: func(c *cli.Context) error {
+					return runValidate(c, io)
+				},
+			},
+			mappingsCommand(io),
+		},
+	}
+	return app
+}
+
+func versionString() string {
+	v := version
+	if commit != "" {
+		v += " (" + commit
+		if date != "" {
+			v += ", " + date
+		}
+		v += ")"
+	}
+	return v
+}
+
+// inputs returns the file arguments, rejecting flags placed after files.
+func inputs(c *cli.Context) ([]string, error) {
+	args := c.Args().Slice()
+	if len(args) == 0 {
+		return nil, usageErrorf("no input file (usage: kivaconv %s [flags] FILE...)", c.Command.Name)
+	}
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			return nil, usageErrorf("%s: flags must come before the files (kivaconv %s %s FILE...)", a, c.Command.Name, a)
+		}
+	}
+	return args, nil
+}
+
+// settings are the resolved convert options shared by every input.
+type settings struct {
+	mapping    *mappings.Mapping
+	candidates []*mappings.Mapping
+	refPath    string
+	today      time.Time
+	opts       convert.Options
+}
+
+func loadSettings(c *cli.Context, io *IO) (*settings, error) {
+	s := &settings{}
+	dirs := mappingDirs(io)
+	cands, errs := mappings.Candidates(dirs...)
+	for _, e := range errs {
+		fmt.Fprintf(io.Err, "kivaconv: warning: %v\n", e)
+	}
+	s.candidates = cands
+	if name := c.String("mapping"); name != "" {
+		m, err := resolveMapping(name, cands)
+		if err != nil {
+			return nil, inputError(err)
+		}
+		s.mapping = m
+	}
+	s.today = time.Now()
+	if t := c.String("today"); t != "" {
+		d, err := time.Parse("2006-01-02", t)
+		if err != nil {
+			return nil, usageErrorf("--today %q: want a date like 2026-11-26", t)
+		}
+		s.today = d
+	}
+	s.refPath = c.String("reference")
+	var delim rune
+	switch d := c.String("delimiter"); d {
+	case "":
+	case ",", ";", "|":
+		delim = rune(d[0])
+	case "tab", `\t`, "\t":
+		delim = '\t'
+	default:
+		return nil, usageErrorf("--delimiter %q: use , ; tab or |", d)
+	}
+	s.opts = convert.Options{
+		Mapping:    s.mapping,
+		Candidates: cands,
+		Today:      s.today,
+		Strict:     c.Bool("strict"),
+		Encoding:   c.String("encoding"),
+		Delimiter:  delim,
+		Version:    version,
+	}
+	return s, nil
+}
+
+// mappingDirs are the folders searched for *.yaml mappings besides the
+// embedded defaults: "mappings" beside the executable, then the user's
+// config directory.
+func mappingDirs(io *IO) []string {
+	var dirs []string
+	if exe, err := os.Executable(); err == nil {
+		dirs = append(dirs, filepath.Join(filepath.Dir(exe), "mappings"))
+	}
+	if d := configDir(io); d != "" {
+		dirs = append(dirs, filepath.Join(d, "mappings"))
+	}
+	return dirs
+}
+
+// configDir is kivaconv's folder in the user's config directory
+// (KIVACONV_CONFIG_DIR overrides it).
+func configDir(io *IO) string {
+	if d := io.Getenv("KIVACONV_CONFIG_DIR"); d != "" {
+		return d
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "kivaconv")
+}
+
+// resolveMapping loads a mapping given as a path, or finds it by name.
+func resolveMapping(name string, cands []*mappings.Mapping) (*mappings.Mapping, error) {
+	if _, err := os.Stat(name); err == nil {
+		return mappings.Load(name)
+	}
+	for _, m := range cands {
+		if m.Name == name {
+			return m, nil
+		}
+	}
+	var names []string
+	for _, m := range cands {
+		names = append(names, m.Name)
+	}
+	return nil, fmt.Errorf("mapping %q: no such file, and no mapping has that name (known: %s)", name, strings.Join(names, ", "))
+}
+
+// reference finds and loads the reference data for one input.
+func (s *settings) reference(io *IO, input string) (*kiva.Reference, string, error) {
+	path := s.refPath
+	if path == "" {
+		for _, p := range []string{filepath.Join(filepath.Dir(input), "reference.json"), filepath.Join(configDir(io), "reference.json")} {
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		return nil, "", nil
+	}
+	ref, err := kiva.LoadReference(path)
+	if err != nil {
+		return nil, "", inputError(err)
+	}
+	return ref, path, nil
+}

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/kiva-partners/kivaconv/convert"
+	"github.com/kiva-partners/kivaconv/input"
+)
+
+// fileResult is one input's outcome for --json.
+type fileResult struct {
+	*convert.Summary
+	Issues  []issueJSON `json:"issues"`
+	Preview []any       `json:"preview,omitempty"`
+	Error   string      `json:"error,omitempty"`
+	Input   string      `json:"input"`
+}
+
+type issueJSON struct {
+	Severity string `json:"severity"`
+	File     string `json:"file"`
+	Sheet    string `json:"sheet,omitempty"`
+	Cell     string `json:"cell,omitempty"`
+	Row      int    `json:"row,omitempty"`
+	Line     int    `json:"line,omitempty"`
+	Column   string `json:"column,omitempty"`
+	Field    string `json:"field,omitempty"`
+	Value    string `json:"value,omitempty"`
+	Message  string `json:"message"`
+	Hint     string `json:"hint,omitempty"`
+	Record   string `json:"record,omitempty"`
+}
+
+func toJSONIssue(i convert.Issue) issueJSON {
+	j := issueJSON{Severity: i.Severity.String(), File: filepath.Base(i.Pos.File), Sheet: i.Pos.Sheet,
+		Row: i.Pos.Row, Line: i.Pos.Line, Column: i.Column, Field: i.Field, Value: i.Value,
+		Message: i.Message, Hint: i.Hint, Record: i.Record}
+	if i.Pos.Row > 0 {
+		j.Cell = i.Pos.CellRef()
+	}
+	return j
+}
+
+// runConvert converts (or previews) every input and prints the outcome.
+// friendly selects the wording for a coordinator who dropped a file.
+func runConvert(c *cli.Context, io *IO, mode convert.Mode, friendly bool) error {
+	files, err := inputs(c)
+	if err != nil {
+		return err
+	}
+	s, err := loadSettings(c, io)
+	if err != nil {
+		return err
+	}
+	jsonOut := c.Bool("json")
+	out := c.String("out")
+	var results []fileResult
+	worst := exitOK
+	for _, f := range files {
+		opts := s.opts
+		opts.Input = f
+		opts.Mode = mode
+		if mode == convert.Write {
+			opts.Overwrite = c.Bool("overwrite")
+			if out != "" {
+				opts.OutDir = out
+				if len(files) > 1 {
+					opts.OutDir = filepath.Join(out, filepath.Base(convert.DefaultOutDir(f)))
+				}
+			}
+		} else {
+			opts.Preview = c.Int("records")
+		}
+		ref, refPath, err := s.reference(io, f)
+		if err == nil {
+			opts.Reference, opts.ReferencePath = ref, refPath
+			if io.ErrTTY && !jsonOut {
+				opts.Progress = progressPrinter(io, f)
+			}
+		}
+		var sum *convert.Summary
+		if err == nil {
+			sum, err = convert.Run(c.Context, opts)
+		}
+		if opts.Progress != nil {
+			fmt.Fprint(io.Err, "\r\033[K")
+		}
+		code := exitOK
+		switch {
+		case err != nil:
+			code = exitCode(classify(err))
+		case sum.Rejected > 0 || (mode == convert.DryRun && sum.Errors > 0):
+			code = exitRejected
+		}
+		if code > worst && worst != exitUsage {
+			worst = code
+		}
+		if code == exitUsage {
+			worst = exitUsage
+		}
+		if jsonOut {
+			results = append(results, jsonResult(f, sum, err))
+			continue
+		}
+		if err != nil {
+			printFailure(io, f, classify(err), friendly)
+			continue
+		}
+		if mode == convert.DryRun {
+			printPreview(io, sum)
+		}
+		printIssues(io, sum, friendly)
+		printSummary(io, sum, mode, friendly)
+	}
+	if jsonOut {
+		enc := json.NewEncoder(io.Out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(map[string]any{"version": version, "results": results, "exit_code": worst}); err != nil {
+			return err
+		}
+	}
+	return reported(worst)
+}
+
+// classify marks input problems (unreadable file, no mapping fits,
+// missing columns) as usage errors; the rest are unexpected.
+func classify(err error) error {
+	var ce *codedError
+	if errors.As(err, &ce) {
+		return err
+	}
+	var fe *input.FileError
+	if errors.As(err, &fe) || convert.IsInputError(err) {
+		return inputError(err)
+	}
+	return err
+}
+
+func jsonResult(f string, sum *convert.Summary, err error) fileResult {
+	r := fileResult{Summary: sum, Input: f, Issues: []issueJSON{}}
+	if err != nil {
+		r.Summary = nil
+		r.Error = err.Error()
+		return r
+	}
+	for _, i := range sum.Issues {
+		r.Issues = append(r.Issues, toJSONIssue(i))
+	}
+	r.Preview = sum.Preview
+	return r
+}
+
+func printFailure(io *IO, f string, err error, friendly bool) {
+	if friendly {
+		fmt.Fprintf(io.Err, "\n%s could not be converted:\n  %v\n", filepath.Base(f), err)
+		return
+	}
+	fmt.Fprintf(io.Err, "kivaconv: %v\n", err)
+}
+
+// maxShownIssues is how many issue lines go to the terminal; all of them
+// are in errors.csv and --json.
+const maxShownIssues = 30
+
+func printIssues(io *IO, sum *convert.Summary, friendly bool) {
+	shown := 0
+	for _, i := range sum.Issues {
+		if shown == maxShownIssues {
+			break
+		}
+		fmt.Fprintln(io.Err, colorize(io, i.Severity.String(), i.Text()))
+		shown++
+	}
+	if more := sum.Errors + sum.Warnings - shown; more > 0 {
+		where := "errors.csv"
+		if sum.OutDir == "" {
+			where = "the output of kivaconv validate --json"
+		}
+		fmt.Fprintf(io.Err, "… and %d more (all of them are in %s)\n", more, where)
+	}
+}
+
+func colorize(io *IO, sev, s string) string {
+	if !io.Color {
+		return s
+	}
+	if sev == "error" {
+		return "\033[31m" + s + "\033[0m"
+	}
+	return "\033[33m" + s + "\033[0m"
+}
+
+func printPreview(io *IO, sum *convert.Summary) {
+	for _, p := range sum.Preview {
+		b, err := json.MarshalIndent(p, "", "  ")
+		if err != nil {
+			continue
+		}
+		fmt.Fprintln(io.Out, string(b))
+	}
+}
+
+func printSummary(io *IO, sum *convert.Summary, mode convert.Mode, friendly bool) {
+	w := io.Out
+	if friendly {
+		fmt.Fprintln(w, convert.FriendlySummary(sum))
+		return
+	}
+	if mode == convert.DryRun {
+		// stdout holds the JSON; the summary is a diagnostic.
+		w = io.Err
+	}
+	fmt.Fprint(w, convert.Report(sum))
+}
+
+// progressPrinter draws "rows read" on a terminal's stderr.
+func progressPrinter(io *IO, f string) func(int) {
+	name := filepath.Base(f)
+	return func(rows int) {
+		fmt.Fprintf(io.Err, "\r\033[K%s: %d rows read…", name, rows)
+	}
+}
+
+// runValidate lists problems only.
+func runValidate(c *cli.Context, io *IO) error {
+	files, err := inputs(c)
+	if err != nil {
+		return err
+	}
+	s, err := loadSettings(c, io)
+	if err != nil {
+		return err
+	}
+	worst := exitOK
+	var results []fileResult
+	for _, f := range files {
+		opts := s.opts
+		opts.Input, opts.Mode = f, convert.DryRun
+		ref, refPath, err := s.reference(io, f)
+		var sum *convert.Summary
+		if err == nil {
+			opts.Reference, opts.ReferencePath = ref, refPath
+			sum, err = convert.Run(c.Context, opts)
+		}
+		code := exitOK
+		if err != nil {
+			code = exitCode(classify(err))
+		} else if sum.Errors > 0 {
+			code = exitRejected
+		}
+		if code > worst && worst != exitUsage || code == exitUsage {
+			worst = code
+		}
+		if c.Bool("json") {
+			results = append(results, jsonResult(f, sum, err))
+			continue
+		}
+		if err != nil {
+			printFailure(io, f, classify(err), false)
+			continue
+		}
+		for _, i := range sum.Issues {
+			fmt.Fprintln(io.Out, i.Text())
+		}
+		fmt.Fprintf(io.Err, "%s: %d rows, %d errors, %d warnings\n", filepath.Base(f), sum.Rows, sum.Errors, sum.Warnings)
+	}
+	if c.Bool("json") {
+		enc := json.NewEncoder(io.Out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(map[string]any{"version": version, "results": results, "exit_code": worst}); err != nil {
+			return err
+		}
+	}
+	return reported(worst)
+}
+
+var _ = strings.TrimSpace

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// IO is where a command reads and writes. stdout carries data (summaries,
+// JSON); stderr carries progress and diagnostics.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	ErrTTY bool // stderr is a terminal: progress may be drawn
+	Color  bool // colour allowed on stderr
+	Getenv func(string) string
+	// Explorer is true when Windows started the program by a double click
+	// or a drag-and-drop: the console closes on exit, so we wait for Enter.
+	Explorer bool
+}
+
+func newSystemIO() *IO {
+	tty := term.IsTerminal(int(os.Stderr.Fd()))
+	return &IO{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		ErrTTY:   tty,
+		Color:    tty && os.Getenv("NO_COLOR") == "",
+		Getenv:   os.Getenv,
+		Explorer: startedByExplorer(),
+	}
+}

@@ -1,0 +1,369 @@
+package convert
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/kiva"
+	"github.com/kiva-partners/kivaconv/mappings"
+	"github.com/kiva-partners/kivaconv/values"
+)
+
+// Mode says what Run does with the records.
+type Mode int
+
+const (
+	// Write writes the batch folder (convert).
+	Write Mode = iota
+	// DryRun writes nothing; the summary carries the first records' JSON
+	// (preview) and every issue (validate).
+	DryRun
+)
+
+// Options configure one conversion of one input file.
+type Options struct {
+	Input string // the spreadsheet
+	Mode  Mode
+	// Mapping to use; nil picks the best fit among Candidates.
+	Mapping    *mappings.Mapping
+	Candidates []*mappings.Mapping
+	// Reference data for names → ids lookups and id checks; may be nil.
+	// ReferencePath is where it came from, for the summary.
+	Reference     *kiva.Reference
+	ReferencePath string
+	// Today anchors the date rules (the disbursal window).
+	Today time.Time
+	// Strict turns warnings into errors.
+	Strict bool
+	// OutDir is the batch folder; "" means "<input>.kiva" beside the input.
+	OutDir string
+	// Overwrite allows writing into a folder that has a send ledger.
+	Overwrite bool
+	// Encoding and Delimiter force how text input is read.
+	Encoding  string
+	Delimiter rune
+	// Preview is how many records' JSON a DryRun keeps (0: none).
+	Preview int
+	// Version is the tool version recorded in the manifest.
+	Version string
+	// Progress, when set, is called now and then with the rows read so far.
+	Progress func(rows int)
+}
+
+// DefaultOutDir is where the batches of input go by default.
+func DefaultOutDir(inputPath string) string {
+	base := filepath.Base(inputPath)
+	return filepath.Join(filepath.Dir(inputPath), strings.TrimSuffix(base, filepath.Ext(base))+".kiva")
+}
+
+// Summary is what a conversion did.
+type Summary struct {
+	Input       string   `json:"input"`
+	InputSHA256 string   `json:"input_sha256"`
+	Mapping     string   `json:"mapping"`
+	MappingFrom string   `json:"mapping_source"`
+	Kind        string   `json:"kind"`
+	OutDir      string   `json:"out_dir,omitempty"`
+	Sheet       string   `json:"sheet,omitempty"`
+	HeaderRow   int      `json:"header_row"`
+	Rows        int      `json:"rows"`
+	Records     int      `json:"records"`
+	Rejected    int      `json:"rejected_rows"`
+	Errors      int      `json:"errors"`
+	Warnings    int      `json:"warnings"`
+	Totals      []Total  `json:"totals"`
+	Batches     []string `json:"batches"`
+	Unmapped    []string `json:"unmapped_columns,omitempty"`
+	Notes       []string `json:"notes,omitempty"`
+	Issues      []Issue  `json:"-"`
+	// IssuesTruncated counts issues not kept in Issues (over maxIssues).
+	IssuesTruncated int `json:"issues_truncated,omitempty"`
+	// Preview holds the first records as the JSON that would be written.
+	Preview []any `json:"-"`
+}
+
+// maxIssues bounds the issues kept in memory; all are counted.
+const maxIssues = 20000
+
+// ErrNoData is returned when the sheet has a header but no data rows.
+var ErrNoData = errors.New("no data rows")
+
+// run is the state of one conversion.
+type run struct {
+	ctx   context.Context
+	opts  Options
+	sum   *Summary
+	book  input.Book
+	rules kiva.Rules
+	out   sink
+	m     *mappings.Mapping
+
+	totals map[string]*Total
+}
+
+// Run converts one input file. It returns an error only when the file
+// cannot be converted at all (unreadable, no mapping fits, required columns
+// missing, output not writable); rejected rows are counted in the Summary.
+func Run(ctx context.Context, opts Options) (*Summary, error) {
+	if opts.Today.IsZero() {
+		opts.Today = time.Now()
+	}
+	c := &run{ctx: ctx, opts: opts, totals: map[string]*Total{},
+		sum: &Summary{Input: opts.Input, Totals: []Total{}, Batches: []string{}}}
+	book, err := input.Open(opts.Input, input.Options{Encoding: opts.Encoding, Delimiter: opts.Delimiter})
+	if err != nil {
+		return nil, err
+	}
+	defer book.Close()
+	sha, err := fileSHA256(opts.Input)
+	if err != nil {
+		return nil, err
+	}
+	c.sum.InputSHA256 = sha
+	c.book = book
+	c.sum.Notes = append(c.sum.Notes, book.Notes()...)
+
+	m, main, err := c.chooseMapping()
+	if err != nil {
+		return nil, err
+	}
+	c.m = m
+	c.sum.Mapping, c.sum.MappingFrom, c.sum.Kind = m.Name, m.Source, string(m.Kind)
+	c.rules = kiva.Rules{
+		Today:        opts.Today,
+		Reference:    opts.Reference,
+		ThreeColumn:  m.RepaymentFormat == mappings.ThreeColumn,
+		WholeAmounts: m.Amounts == mappings.AmountsWhole,
+		Currency:     m.Currency,
+	}
+	c.noteHiddenSheets()
+	switch {
+	case !needsReference(m):
+	case opts.Reference == nil:
+		c.sum.Notes = append(c.sum.Notes, "no reference data: activity, theme, language and location were not checked against Kiva's lists (use --reference FILE)")
+	case opts.ReferencePath != "":
+		c.sum.Notes = append(c.sum.Notes, "reference data: "+opts.ReferencePath)
+	}
+
+	if opts.Mode == Write {
+		dir := opts.OutDir
+		if dir == "" {
+			dir = DefaultOutDir(opts.Input)
+		}
+		c.sum.OutDir = dir
+		w, err := batch.Create(dir, batch.CreateOptions{
+			Kind:           string(m.Kind),
+			BatchSize:      m.BatchSize,
+			JournalWrapped: m.Journal.Wrapper == "object",
+			Overwrite:      opts.Overwrite,
+		})
+		if err != nil {
+			return nil, err
+		}
+		c.out = &writerSink{w: w}
+	} else {
+		c.out = &previewSink{max: opts.Preview, sum: c.sum, wrapped: m.Journal.Wrapper == "object"}
+	}
+
+	switch m.Kind {
+	case mappings.Repayments:
+		err = c.repayments(main)
+	case mappings.Journals:
+		err = c.journals(main)
+	case mappings.LoanDraft:
+		err = c.loanDrafts(main)
+	default:
+		err = fmt.Errorf("mapping %s: unsupported kind %q", m.Name, m.Kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.finishTotals()
+	if err := c.out.close(c); err != nil {
+		return nil, err
+	}
+	return c.sum, nil
+}
+
+func needsReference(m *mappings.Mapping) bool {
+	for _, f := range m.Fields {
+		if f.Lookup != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// note adds a fact about the whole file to the summary, once.
+func (c *run) note(s string) {
+	if !contains(c.sum.Notes, s) {
+		c.sum.Notes = append(c.sum.Notes, s)
+	}
+}
+
+// issue records a problem, applying --strict.
+func (c *run) issue(is Issue) {
+	if is.Severity == kiva.Warning && c.opts.Strict {
+		is.Severity = kiva.Error
+	}
+	if is.Severity == kiva.Error {
+		c.sum.Errors++
+	} else {
+		c.sum.Warnings++
+	}
+	if len(c.sum.Issues) < maxIssues {
+		c.sum.Issues = append(c.sum.Issues, is)
+	} else {
+		c.sum.IssuesTruncated++
+	}
+}
+
+// problems turns rule problems into issues located through where, and
+// reports whether any of them is an error.
+func (c *run) problems(ps []kiva.Problem, record string, where func(path string) (input.Pos, string, string)) bool {
+	bad := false
+	for _, p := range ps {
+		pos, col, raw := where(p.Path)
+		is := Issue{Severity: p.Severity, Pos: pos, Column: col, Field: p.Path, Value: raw,
+			Message: p.Message, Hint: p.Hint, Record: record}
+		c.issue(is)
+		if p.Severity == kiva.Error || c.opts.Strict {
+			bad = true
+		}
+	}
+	return bad
+}
+
+func (c *run) addTotal(currency string, a kiva.Amount) {
+	t := c.totals[currency]
+	if t == nil {
+		t = &Total{Currency: currency}
+		c.totals[currency] = t
+	}
+	t.Amount = t.Amount.Add(a)
+	t.Records++
+}
+
+func (c *run) finishTotals() {
+	keys := make([]string, 0, len(c.totals))
+	for k := range c.totals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		c.sum.Totals = append(c.sum.Totals, *c.totals[k])
+	}
+}
+
+// progress reports rows read every so often and checks for cancellation.
+func (c *run) progress() error {
+	if c.sum.Rows%4096 != 0 {
+		return nil
+	}
+	if c.opts.Progress != nil {
+		c.opts.Progress(c.sum.Rows)
+	}
+	return c.ctx.Err()
+}
+
+// dataRows calls fn for every non-blank data row of a sheet, from the row
+// after the header to the end. Hidden rows are converted and counted.
+func (c *run) dataRows(l *layout, h *head, fn func(r *input.Row) error) error {
+	hidden, blankish := 0, 0
+	visit := func(r *input.Row) error {
+		if r.Blank() {
+			blankish++
+			return nil
+		}
+		if r.Hidden {
+			hidden++
+		}
+		c.sum.Rows++
+		if err := c.progress(); err != nil {
+			return err
+		}
+		return fn(r)
+	}
+	for i := l.dataStart; i < len(h.rows); i++ {
+		if err := visit(&h.rows[i]); err != nil {
+			return err
+		}
+	}
+	for h.rest.Next() {
+		if err := visit(h.rest.Row()); err != nil {
+			return err
+		}
+	}
+	if err := h.rest.Err(); err != nil {
+		return err
+	}
+	if hidden > 0 {
+		c.issue(Issue{Severity: kiva.Warning, Pos: input.Pos{File: l.file, Sheet: l.sheet, Row: l.headerRow},
+			Message: fmt.Sprintf("%d hidden row(s) in this sheet were converted too", hidden),
+			Hint:    "unhide them in Excel to review them, or delete the ones that must not be sent"})
+	}
+	return nil
+}
+
+// noteHiddenSheets warns about hidden sheets, which are never read unless
+// the mapping names them.
+func (c *run) noteHiddenSheets() {
+	var names []string
+	for _, s := range c.book.Sheets() {
+		if s.Hidden {
+			names = append(names, s.Name)
+		}
+	}
+	if len(names) > 0 {
+		c.issue(Issue{Severity: kiva.Warning, Pos: input.Pos{File: c.book.Path()},
+			Message: fmt.Sprintf("the workbook has %d hidden sheet(s): %s", len(names), strings.Join(names, ", ")),
+			Hint:    "only the mapped sheets are read; unhide the others in Excel if they hold loans"})
+	}
+}
+
+// sheetLabel is the sheet name used in positions ("" for CSV).
+func (c *run) sheetLabel(sheet string) string {
+	if c.book.Format() == input.CSV {
+		return ""
+	}
+	return sheet
+}
+
+// locale builds the number locale of a mapping. An unset decimal separator
+// is "," for semicolon-delimited text files (Excel's export in
+// decimal-comma locales) and "." otherwise.
+func (c *run) locale(m *mappings.Mapping) (values.Locale, error) {
+	dec := m.Locale.Decimal
+	if dec == "" {
+		dec = "."
+		if d, ok := c.book.(interface{ Delimiter() rune }); ok && d.Delimiter() == ';' && m.Locale.Thousands != "," {
+			dec = ","
+			c.note("decimal separator: comma (the file is semicolon-delimited; set locale.decimal to choose)")
+		}
+	}
+	return values.NewLocale(dec, m.Locale.Thousands, m.Locale.CurrencySymbols...)
+}

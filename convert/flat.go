@@ -1,0 +1,114 @@
+package convert
+
+import (
+	"fmt"
+	"hash/fnv"
+
+	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/kiva"
+	"github.com/kiva-partners/kivaconv/mappings"
+)
+
+// Repayments and journals are flat: one row, one record. They stream.
+
+// seenIDs remembers the loan ids of a report by 64-bit hash and the row
+// that first had each, so a million-row file costs a few tens of MiB, not
+// the ids themselves.
+type seenIDs map[uint64]int
+
+func (s seenIDs) first(id string, row int) (int, bool) {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	k := h.Sum64()
+	if r, ok := s[k]; ok {
+		return r, true
+	}
+	s[k] = row
+	return 0, false
+}
+
+// where maps a rule's JSON path to the cell of the field it came from.
+func (l *layout) where(r *input.Row, vals []value, paths map[string]string) func(string) (input.Pos, string, string) {
+	return func(path string) (input.Pos, string, string) {
+		if key, ok := paths[path]; ok {
+			if i, ok := l.index[key]; ok && vals[i].pos.Row != 0 {
+				return vals[i].pos, vals[i].col, vals[i].raw
+			}
+		}
+		return l.pos(r, -1), "", ""
+	}
+}
+
+func (c *run) repayments(p *sheetPlan) error {
+	defer p.close()
+	l := p.layout
+	vals := make([]value, len(l.fields))
+	loanI, clientI, amountI := l.index[mappings.FLoanID], l.index[mappings.FClientID], l.index[mappings.FAmount]
+	_, hasClient := l.index[mappings.FClientID]
+	seen := seenIDs{}
+	paths := map[string]string{"loan_id": mappings.FLoanID, "client_id": mappings.FClientID, "amount": mappings.FAmount}
+	return c.dataRows(l, p.head, func(r *input.Row) error {
+		if !c.rowValues(l, r, vals) {
+			c.sum.Rejected++
+			return nil
+		}
+		rep := kiva.Repayment{LoanID: vals[loanI].text, Amount: vals[amountI].num}
+		if c.rules.ThreeColumn && hasClient {
+			rep.ClientID = vals[clientI].text
+		}
+		bad := c.problems(c.rules.Repayment(rep), rep.LoanID, l.where(r, vals, paths))
+		if rep.LoanID != "" {
+			if first, dup := seen.first(rep.LoanID, r.Number); dup {
+				c.issue(Issue{Severity: kiva.Error, Pos: vals[loanI].pos, Column: vals[loanI].col, Field: mappings.FLoanID,
+					Value: vals[loanI].raw, Record: rep.LoanID,
+					Message: fmt.Sprintf("loan %s is already reported in row %d", rep.LoanID, first),
+					Hint:    "a report lists each loan once: add the two amounts in one row and delete the other"})
+				bad = true
+			}
+		}
+		if bad {
+			c.sum.Rejected++
+			return nil
+		}
+		c.sum.Records++
+		c.addTotal(c.m.Currency, rep.Amount)
+		return c.out.repayment(rep, c.m.Currency)
+	})
+}
+
+func (c *run) journals(p *sheetPlan) error {
+	defer p.close()
+	l := p.layout
+	vals := make([]value, len(l.fields))
+	idx := func(k string) int {
+		if i, ok := l.index[k]; ok {
+			return i
+		}
+		return -1
+	}
+	loanI, clientI, subjI, bodyI, imgI := idx(mappings.FLoanID), idx(mappings.FClientID), idx(mappings.FSubject), idx(mappings.FBody), idx(mappings.FImageURL)
+	text := func(i int) string {
+		if i < 0 {
+			return ""
+		}
+		return vals[i].text
+	}
+	paths := map[string]string{"internal_loan_id": mappings.FLoanID, "internal_client_id": mappings.FClientID,
+		"subject": mappings.FSubject, "body": mappings.FBody, "image_url": mappings.FImageURL}
+	return c.dataRows(l, p.head, func(r *input.Row) error {
+		if !c.rowValues(l, r, vals) {
+			c.sum.Rejected++
+			return nil
+		}
+		j := kiva.Journal{InternalLoanID: text(loanI), Subject: text(subjI), Body: text(bodyI), ImageURL: text(imgI)}
+		if c.rules.ThreeColumn {
+			j.InternalClientID = text(clientI)
+		}
+		if c.problems(c.rules.Journal(j), j.InternalLoanID, l.where(r, vals, paths)) {
+			c.sum.Rejected++
+			return nil
+		}
+		c.sum.Records++
+		return c.out.journal(j)
+	})
+}

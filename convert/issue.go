@@ -1,0 +1,41 @@
+package convert
+
+import (
+	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/kiva"
+)
+
+// Issue is one problem found in the input, located at a cell.
+type Issue struct {
+	Severity kiva.Severity
+	Pos      input.Pos
+	Column   string // header text of the source column ("Amount"); "" when none
+	Field    string // Kiva field: mapping key ("amount") or JSON path ("entreps[1].gender")
+	Value    string // the cell's value as stored, for the user to find it
+	Message  string
+	Hint     string
+	Record   string // the loan id of the record the issue belongs to, when known
+}
+
+// Text is the one-line form: position, message and hint.
+func (i Issue) Text() string {
+	s := i.Pos.String() + ": " + i.Severity.String() + ": "
+	switch {
+	case i.Column != "":
+		s += i.Column + ": "
+	case i.Field != "":
+		s += i.Field + ": "
+	}
+	s += i.Message
+	if i.Hint != "" {
+		s += " (" + i.Hint + ")"
+	}
+	return s
+}
+
+// Total is the sum of amounts in one currency.
+type Total struct {
+	Currency string      `json:"currency"`
+	Amount   kiva.Amount `json:"amount"`
+	Records  int         `json:"records"`
+}

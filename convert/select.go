@@ -1,0 +1,186 @@
+package convert
+
+import (
+	"fmt"
+
+	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/mappings"
+	"github.com/kiva-partners/kivaconv/values"
+)
+
+// placement is where a mapping's main sheet sits in the book.
+type placement struct {
+	sheet  string
+	hdrIdx int
+	match  mappings.HeaderMatch
+}
+
+// heads caches the tops of sheets while mappings are compared.
+type heads struct {
+	book  input.Book
+	cache map[string]*head
+	errs  map[string]error
+}
+
+func (hs *heads) get(sheet string) (*head, error) {
+	if h, ok := hs.cache[sheet]; ok {
+		return h, hs.errs[sheet]
+	}
+	h, err := readHead(hs.book, sheet)
+	if h != nil {
+		h.rest.Close() // reopened for streaming once chosen
+		h.rest = nil
+	}
+	hs.cache[sheet], hs.errs[sheet] = h, err
+	return h, err
+}
+
+// place finds the sheet and header row of a set of fields: a sheet named
+// like one of names (matched like headers), else the only sheet, else the
+// visible sheet whose header fits best.
+func (hs *heads) place(names []string, fit func(rows [][]string) (int, mappings.HeaderMatch)) (placement, error) {
+	return hs.placeAmong(nil, names, fit)
+}
+
+// placeAmong is place restricted to the sheets named in allowed (nil: all).
+func (hs *heads) placeAmong(allowed, names []string, fit func(rows [][]string) (int, mappings.HeaderMatch)) (placement, error) {
+	var sheets []input.SheetInfo
+	for _, s := range hs.book.Sheets() {
+		if allowed == nil || contains(allowed, s.Name) {
+			sheets = append(sheets, s)
+		}
+	}
+	var candidates []string
+	for _, want := range names {
+		for _, s := range sheets {
+			if values.Key(s.Name) == values.Key(want) {
+				candidates = []string{s.Name}
+				break
+			}
+		}
+		if candidates != nil {
+			break
+		}
+	}
+	if candidates == nil {
+		for _, s := range sheets {
+			if !s.Hidden || len(sheets) == 1 {
+				candidates = append(candidates, s.Name)
+			}
+		}
+	}
+	best := placement{hdrIdx: -1}
+	var firstErr error
+	for _, name := range candidates {
+		h, err := hs.get(name)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		if len(h.rows) == 0 {
+			continue
+		}
+		idx, match := fit(h.texts)
+		if idx >= 0 && (best.hdrIdx < 0 || match.Score > best.match.Score) {
+			best = placement{sheet: name, hdrIdx: idx, match: match}
+		}
+	}
+	if best.hdrIdx < 0 {
+		if firstErr != nil {
+			return best, firstErr
+		}
+		return best, &input.FileError{File: hs.book.Path(), Msg: "no sheet with data was found",
+			Hint: "the file or its sheets are empty; check it was exported completely"}
+	}
+	return best, nil
+}
+
+// chooseMapping returns the mapping to use (given, or the best fit among
+// the candidates) and the layout of its main sheet, ready to stream.
+func (c *run) chooseMapping() (*mappings.Mapping, *sheetPlan, error) {
+	hs := &heads{book: c.book, cache: map[string]*head{}, errs: map[string]error{}}
+	placeFor := func(m *mappings.Mapping) (placement, error) {
+		return hs.place(m.Sheets, func(rows [][]string) (int, mappings.HeaderMatch) {
+			return mappings.FindHeaderRow(rows, m)
+		})
+	}
+	m := c.opts.Mapping
+	var pl placement
+	if m != nil {
+		var err error
+		if pl, err = placeFor(m); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		placements := map[*mappings.Mapping]placement{}
+		var placeErr error
+		chosen, _, err := mappings.Select(c.opts.Candidates, func(m *mappings.Mapping) mappings.HeaderMatch {
+			p, err := placeFor(m)
+			if err != nil {
+				placeErr = err
+				return mappings.HeaderMatch{Missing: []string{"(no readable sheet)"}}
+			}
+			placements[m] = p
+			return p.match
+		})
+		if err != nil {
+			if fe, ok := placeErr.(*input.FileError); ok {
+				return nil, nil, fe
+			}
+			return nil, nil, fmt.Errorf("%s: %w", c.book.Path(), err)
+		}
+		m, pl = chosen, placements[chosen]
+	}
+	plan, err := c.openPlan(pl, m, m.Fields)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(plan.layout.unmapped) > 0 {
+		c.sum.Unmapped = plan.layout.unmapped
+	}
+	c.sum.Sheet = plan.layout.sheet
+	c.sum.HeaderRow = plan.layout.headerRow
+	return m, plan, nil
+}
+
+// sheetPlan is a sheet ready to stream with its layout.
+type sheetPlan struct {
+	layout *layout
+	head   *head
+}
+
+func (p *sheetPlan) close() {
+	if p.head != nil && p.head.rest != nil {
+		p.head.rest.Close()
+	}
+}
+
+// openPlan reopens the placed sheet for streaming and builds its layout.
+func (c *run) openPlan(pl placement, m *mappings.Mapping, fields map[string]*mappings.Field) (*sheetPlan, error) {
+	h, err := readHead(c.book, pl.sheet)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := c.locale(m)
+	if err != nil {
+		h.rest.Close()
+		return nil, err
+	}
+	l, err := newLayout(c.book, h, c.sheetLabel(pl.sheet), fields, pl.hdrIdx, pl.match, loc, m.Locale.DateFormats)
+	if err != nil {
+		h.rest.Close()
+		return nil, err
+	}
+	return &sheetPlan{layout: l, head: h}, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
