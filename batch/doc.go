@@ -20,21 +20,73 @@
 //
 // # Commit protocol
 //
-// Every file is written through WriteFileAtomic: a temporary file in the
-// same folder, fsync, rename, fsync of the folder. A crash never leaves a
-// half-written file under its final name. Create removes an existing
-// manifest.json before anything else is written, and Close writes the new
-// manifest.json last: a folder without a manifest is an unfinished
-// conversion, and send refuses it. The manifest records the sha256 of each
-// batch file, so send can tell (Manifest.Verify) when a reviewer edited
-// one, and which.
+// The rule: a file only ever appears under its final name with complete,
+// durable content, and manifest.json, which is what send trusts, is
+// written last. Create removes an existing manifest.json (and report.txt,
+// errors.csv and stray temporary files) and syncs the folder before
+// anything else is written: a folder without a manifest is an unfinished
+// conversion, and send refuses it. The manifest records the sha256 of
+// each batch file, so send can tell (Manifest.Verify) when a reviewer
+// edited one, and which.
+//
+// Loan drafts (one per file, few) and manifest.json, report.txt and
+// errors.csv are written by WriteFileAtomic: a temporary file in the same
+// folder, fsync, rename, fsync of the folder.
+//
+// Repayments and journals come in thousands of files, and two fsyncs per
+// file would cost more than the whole conversion. Their batches are
+// encoded and written by one background goroutine, in order, each to a
+// temporary file (".repayments-0001.json.tmp-…") that is written and
+// closed without an fsync. Every few hundred files, and for the rest at
+// Close, the files written are committed: made durable all at once, with
+// one syncfs(2) of the folder's filesystem on Linux (elsewhere each file
+// was fsynced before it was closed), and only then renamed, in order, to
+// their final names. A commit runs on a short-lived goroutine while the
+// writing goes on; commits run one at a time, in order. Close then removes
+// the previous conversion's batch files that this one did not replace,
+// fsyncs the folder once, and writes manifest.json atomically (temporary
+// file, fsync, rename, fsync of the folder).
+//
+// When the folder holds a previous conversion's batch files, they are
+// rewritten in place instead of creating as many new files and deleting
+// the old ones (much faster on some filesystems). At the first batch
+// written, they are renamed to temporary names, in groups; once a group's
+// renames are durable (the folder is fsynced) its files are reused as
+// temporary files, overwritten and cut to their new length, then
+// committed like the others. No commit starts before all of them are
+// renamed away. A file with another hard link, or that is not a plain
+// file, is never written to.
+//
+// What a crash leaves, at each point:
+//
+//   - after Create, before Close: no manifest (its removal was made
+//     durable before anything else was written); batch files of the
+//     previous conversion, untouched, or renamed away to temporary names
+//     (durably, before any new byte went into them); batch files of this
+//     conversion that were committed (their content was durable before
+//     the rename); temporary files. send refuses the folder; the next
+//     Create removes the temporary files and the next Close replaces or
+//     removes the batch files.
+//   - in the middle of a commit's renames: the same. A rename that did
+//     not reach the disk leaves the file under its temporary name; none
+//     can leave an incomplete file under a batch file's name, since the
+//     data was on disk before the first rename.
+//   - after the renames, before manifest.json is in place (or before the
+//     folder's fsync that makes its rename durable): no manifest, as
+//     above. Batch files listed nowhere cannot be sent.
+//   - after Close: the manifest and every file it lists are durable.
+//
+// A write error anywhere ends the conversion: the error is returned by
+// the next Add call or by Close, the Writer's temporary files are removed
+// and no manifest is written. Abort does the same when the caller fails.
 //
 // # Determinism
 //
 // The same input and mapping give byte-identical files: the manifest holds
 // no timestamps, totals are sorted by currency, batches and errors keep
 // input order, and JSON is written by Encode (fixed indentation, struct
-// field order). The manifest names the source by its base name only; the
+// field order) or, for repayments and journals batches, by a hand-written
+// encoder that gives the same bytes. The manifest names the source by its base name only; the
 // mapping's source is recorded as convert gives it.
 //
 // # errors.csv

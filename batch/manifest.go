@@ -99,8 +99,10 @@ type Batch struct {
 	Kind    string `json:"kind"`
 	Records int    `json:"records"`
 	SHA256  string `json:"sha256"`
-	// LoanIDs are the internal loan ids of the batch's records, one per
-	// record in file order ("" where a draft has none yet).
+	// LoanIDs holds the internal loan id of a loan-draft file's draft (""
+	// where the draft has none yet). Repayments and journals batches have
+	// none listed: the manifest must not grow with the number of records
+	// (a batch's ids are in its file).
 	LoanIDs []string `json:"loan_ids,omitempty"`
 }
 

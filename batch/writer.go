@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/kiva-partners/kivaconv/kiva"
 )
@@ -53,32 +56,49 @@ type ManifestInfo struct {
 }
 
 // Writer writes one output folder: batch files as records are added, then
-// the manifest on Close. Records of a repayments or journals writer are
-// buffered until a batch is full, so a writer holds at most one batch.
-// After a write error every method returns that error and no manifest is
-// written. A Writer is not safe for concurrent use.
+// the manifest on Close. A loan draft is written (durably, under its final
+// name) by AddLoanDraft. Repayments and journals are collected into batches
+// of the batch size; each full batch is handed to one background goroutine
+// that encodes it, hashes it and writes it to a temporary file, in order,
+// while the caller reads on; every few hundred files, and at Close, the
+// files written are made durable at once and renamed to their final names
+// (see "Commit protocol" in the package doc). A writer holds at most a few
+// batches in memory, and per batch file (not per record) its name, count
+// and sha256. After a write error every method returns that error (an
+// error of the background goroutine surfaces on the next Add call, or at
+// Close) and no manifest is written. A caller that gives up calls Abort. A
+// Writer is not safe for concurrent use.
 type Writer struct {
 	dir     string
 	kind    string
 	size    int
 	wrapped bool
 
-	batches    []Batch
-	records    int
-	repayments []kiva.Repayment // pending batch
-	journals   []kiva.Journal   // pending batch
-	pendingIDs []string
-	totals     map[string]*Total
-	err        error // sticky
-	closed     bool
+	batches []Batch // written; for repayments and journals set by Close
+	records int
+	reps    []kiva.Repayment // batch being filled
+	jours   []kiva.Journal   // batch being filled
+	handed  int              // batches handed to fl
+	fl      *flusher         // repayments and journals only
+	totals  map[string]*total
+	last    *total // the total the previous record went to
+	err     error  // sticky
+	closed  bool
 }
+
+// useSyncfs can be turned off by tests to exercise, on Linux, the
+// one-fsync-per-file path other systems take.
+var useSyncfs = true
 
 // Create prepares dir (creating it and its parents as needed) for a new
 // conversion. It refuses a folder that holds a send ledger, unless
 // opts.Overwrite. It then removes the previous conversion's manifest.json
 // (so a crash from here on leaves a folder send refuses), report.txt,
 // errors.csv and stray temporary files. Batch files of the previous
-// conversion stay until Close replaces or removes them.
+// conversion stay until Close replaces or removes them; a repayments or
+// journals Writer takes them over (renames them to temporary names, to
+// rewrite them in place) when it writes its first batch (see "Commit
+// protocol" in the package doc).
 func Create(dir string, opts CreateOptions) (*Writer, error) {
 	if !validKind(opts.Kind) {
 		return nil, fmt.Errorf("batch: unknown kind %q (want %s, %s or %s)", opts.Kind, KindLoanDraft, KindRepayments, KindJournals)
@@ -109,7 +129,11 @@ func Create(dir string, opts CreateOptions) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
+	old := []string{}
 	for _, e := range entries {
+		if reuseFiles && IsBatchFile(e.Name()) && e.Type().IsRegular() {
+			old = append(old, e.Name())
+		}
 		if tempFileRE.MatchString(e.Name()) {
 			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, fmt.Errorf("removing a leftover temporary file: %w", err)
@@ -121,13 +145,25 @@ func Create(dir string, opts CreateOptions) (*Writer, error) {
 	if err := syncDir(dir); err != nil {
 		return nil, fmt.Errorf("%s: syncing directory: %w", dir, err)
 	}
-	return &Writer{
+	w := &Writer{
 		dir:     dir,
 		kind:    opts.Kind,
 		size:    size,
 		wrapped: opts.JournalWrapped,
-		totals:  make(map[string]*Total),
-	}, nil
+		totals:  make(map[string]*total),
+	}
+	if w.kind != KindLoanDraft {
+		var dirf *os.File
+		if haveSyncfs && useSyncfs {
+			// Opened before any batch is written: syncfs reports the
+			// writeback errors that happen after the descriptor is opened.
+			if d, err := os.Open(dir); err == nil {
+				dirf = d
+			}
+		}
+		w.fl = startFlusher(w, dirf, old)
+	}
+	return w, nil
 }
 
 // Dir is the output folder.
@@ -141,28 +177,98 @@ func (w *Writer) check(kind string) error {
 		return errors.New("batch: writer is closed")
 	case w.kind != kind:
 		return fmt.Errorf("batch: cannot add a %s record to a %s folder", kind, w.kind)
+	case w.fl != nil && w.fl.failed.Load():
+		return w.fail(w.fl.stop())
 	}
 	return nil
 }
 
-// fail records a write error: the folder is unfinished for good.
+// fail records a write error: the folder is unfinished for good. It stops
+// the background writer and removes the temporary batch files not renamed
+// yet (a crash instead leaves them to the next Create). The first error
+// is kept.
 func (w *Writer) fail(err error) error {
-	w.err = err
-	return err
+	if w.err == nil {
+		w.err = err
+	}
+	if w.fl != nil {
+		w.fl.stop()
+		w.fl.discard()
+		w.fl = nil
+	}
+	return w.err
 }
 
 func (w *Writer) addTotal(currency string, a kiva.Amount) {
-	t := w.totals[currency]
-	if t == nil {
-		t = &Total{Currency: currency}
-		w.totals[currency] = t
+	t := w.last
+	if t == nil || t.Currency != currency {
+		t = w.totals[currency]
+		if t == nil {
+			t = &total{Total: Total{Currency: currency}}
+			w.totals[currency] = t
+		}
+		w.last = t
+	}
+	t.add(a)
+}
+
+// total is a Total being summed. Amounts of up to 18 digits (all real
+// money) are added as int64 coefficients at a common exponent, exactly and
+// without allocating; any other amount, or a sum that would overflow, is
+// added to Amount as a decimal. The sum is Amount + fast × 10^exp, with the
+// exponent adding the amounts one by one would give.
+type total struct {
+	Total
+	fast int64
+	exp  int32
+}
+
+func (t *total) add(a kiva.Amount) {
+	t.Records++
+	d := a.Decimal()
+	if e := d.Exponent(); e <= 0 && e >= -18 && d.NumDigits() <= 18 {
+		c := d.CoefficientInt64()
+		sum, exp := t.fast, t.exp
+		ok := true
+		switch {
+		case e < exp:
+			sum, ok = mulPow10(sum, exp-e)
+			exp = e
+		case e > exp:
+			c, ok = mulPow10(c, e-exp)
+		}
+		if ok {
+			if s := sum + c; (s > sum) == (c > 0) {
+				t.fast, t.exp = s, exp
+				return
+			}
+		}
 	}
 	t.Amount = t.Amount.Add(a)
-	t.Records++
+}
+
+// mulPow10 is x×10^n, and whether it fits an int64.
+func mulPow10(x int64, n int32) (int64, bool) {
+	for ; n > 0; n-- {
+		if x > math.MaxInt64/10 || x < math.MinInt64/10 {
+			return 0, false
+		}
+		x *= 10
+	}
+	return x, true
+}
+
+// sum is the exact total.
+func (t *total) sum() Total {
+	out := t.Total
+	out.Amount = out.Amount.Add(kiva.NewAmount(decimal.New(t.fast, t.exp)))
+	return out
 }
 
 // AddLoanDraft writes d as the next loan-draft file and returns its name
 // ("loan-draft-0007.json"). The draft's total counts in its currency.
+// Each draft is written durably under its final name before AddLoanDraft
+// returns (one file, two fsyncs), so the caller may read it at once.
 func (w *Writer) AddLoanDraft(d *kiva.LoanDraft) (file string, err error) {
 	if err := w.check(KindLoanDraft); err != nil {
 		return "", err
@@ -171,94 +277,83 @@ func (w *Writer) AddLoanDraft(d *kiva.LoanDraft) (file string, err error) {
 		return "", errors.New("batch: nil loan draft")
 	}
 	file = BatchFileName(w.kind, len(w.batches)+1)
-	if err := w.writeBatch(file, d, []string{d.LoanID()}); err != nil {
+	data, err := Encode(d)
+	if err != nil {
+		return "", w.fail(fmt.Errorf("encoding %s: %w", file, err))
+	}
+	if err := WriteFileAtomic(filepath.Join(w.dir, file), data); err != nil {
 		return "", w.fail(err)
 	}
+	w.batches = append(w.batches, Batch{
+		File:    file,
+		Kind:    w.kind,
+		Records: 1,
+		SHA256:  SHA256(data),
+		LoanIDs: []string{d.LoanID()},
+	})
 	w.records++
 	w.addTotal(d.Currency, d.Total())
 	return file, nil
 }
 
 // AddRepayment adds r, whose amount is in currency ("" when unknown), to
-// the current repayments batch. The batch is written when it is full, else
-// on Close.
+// the current repayments batch. A full batch is handed to the background
+// writer; the last one is written by Close.
 func (w *Writer) AddRepayment(r kiva.Repayment, currency string) error {
 	if err := w.check(KindRepayments); err != nil {
 		return err
 	}
-	w.repayments = append(w.repayments, r)
-	w.pendingIDs = append(w.pendingIDs, r.LoanID)
+	w.reps = append(w.reps, r)
 	w.records++
 	w.addTotal(currency, r.Amount)
-	if len(w.repayments) >= w.size {
-		return w.flush()
+	if len(w.reps) >= w.size {
+		w.handOver()
 	}
 	return nil
 }
 
-// AddJournal adds j to the current journals batch. The batch is written
-// when it is full, else on Close. Journals have no totals.
+// AddJournal adds j to the current journals batch. A full batch is handed
+// to the background writer; the last one is written by Close. Journals
+// have no totals.
 func (w *Writer) AddJournal(j kiva.Journal) error {
 	if err := w.check(KindJournals); err != nil {
 		return err
 	}
-	w.journals = append(w.journals, j)
-	w.pendingIDs = append(w.pendingIDs, j.InternalLoanID)
+	w.jours = append(w.jours, j)
 	w.records++
-	if len(w.journals) >= w.size {
-		return w.flush()
+	if len(w.jours) >= w.size {
+		w.handOver()
 	}
 	return nil
 }
 
-// flush writes the pending repayments or journals batch, if any.
-func (w *Writer) flush() error {
-	if len(w.pendingIDs) == 0 {
-		return nil
+// handOver gives the batch being filled, if any, to the background writer
+// and starts a new one in a recycled (or new) slice: the writer owns the
+// records it was given until it recycles their slice.
+func (w *Writer) handOver() {
+	if len(w.reps)+len(w.jours) == 0 {
+		return
 	}
-	var body any
-	switch {
-	case w.kind == KindRepayments:
-		body = kiva.RepaymentsBody{Repayments: w.repayments}
-	case w.wrapped:
-		body = kiva.JournalsBody{Journals: w.journals}
+	w.handed++
+	w.fl.jobs <- flushJob{file: BatchFileName(w.kind, w.handed), reps: w.reps, jours: w.jours}
+	select {
+	case j := <-w.fl.free:
+		w.reps, w.jours = j.reps, j.jours
 	default:
-		body = w.journals
+		w.reps, w.jours = nil, nil
+		if w.kind == KindRepayments {
+			w.reps = make([]kiva.Repayment, 0, w.size)
+		} else {
+			w.jours = make([]kiva.Journal, 0, w.size)
+		}
 	}
-	file := BatchFileName(w.kind, len(w.batches)+1)
-	if err := w.writeBatch(file, body, w.pendingIDs); err != nil {
-		return w.fail(err)
-	}
-	clear(w.repayments)
-	clear(w.journals)
-	w.repayments, w.journals = w.repayments[:0], w.journals[:0]
-	w.pendingIDs = nil // now owned by the Batch
-	return nil
 }
 
-func (w *Writer) writeBatch(file string, body any, ids []string) error {
-	data, err := Encode(body)
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", file, err)
-	}
-	if err := WriteFileAtomic(filepath.Join(w.dir, file), data); err != nil {
-		return err
-	}
-	w.batches = append(w.batches, Batch{
-		File:    file,
-		Kind:    w.kind,
-		Records: len(ids),
-		SHA256:  SHA256(data),
-		LoanIDs: ids,
-	})
-	return nil
-}
-
-// Close writes the last partial batch, removes batch files a previous
-// conversion left in the folder that this one did not rewrite, and writes
-// manifest.json last: the manifest is the commit point. It returns the
-// manifest written. A Writer with no records writes a manifest with no
-// batches.
+// Close writes the last partial batch, commits the batch files, removes
+// batch files a previous conversion left in the folder that this one did
+// not rewrite, and writes manifest.json last: the manifest is the commit
+// point. It returns the manifest written. A Writer with no records writes
+// a manifest with no batches.
 func (w *Writer) Close(info ManifestInfo) (*Manifest, error) {
 	if w.err != nil {
 		return nil, w.err
@@ -266,10 +361,11 @@ func (w *Writer) Close(info ManifestInfo) (*Manifest, error) {
 	if w.closed {
 		return nil, errors.New("batch: writer is closed")
 	}
-	if err := w.flush(); err != nil {
-		return nil, err
-	}
-	if err := w.removeStale(); err != nil {
+	if w.fl != nil {
+		if err := w.commitBatches(); err != nil {
+			return nil, w.fail(err)
+		}
+	} else if err := w.removeStale(true); err != nil {
 		return nil, w.fail(err)
 	}
 	m := &Manifest{
@@ -298,8 +394,48 @@ func (w *Writer) Close(info ManifestInfo) (*Manifest, error) {
 	return m, nil
 }
 
-// removeStale removes batch files not written by this conversion.
-func (w *Writer) removeStale() error {
+// commitBatches is Close's part for repayments and journals: it hands over
+// the last batch, waits for the background writer, commits the files it
+// has not committed yet (durable, then renamed), removes the previous
+// conversion's files that were taken over but not needed and the stale
+// batch files, and syncs the folder once. See "Commit protocol" in the
+// package doc for what a crash at each point leaves.
+func (w *Writer) commitBatches() error {
+	w.handOver()
+	fl := w.fl
+	if err := fl.stop(); err != nil {
+		return err
+	}
+	if err := fl.commit(); err != nil {
+		return err
+	}
+	fl.closeDir()
+	w.batches = fl.batches
+	changed := fl.removeSpare() || len(fl.temps) > 0
+	w.fl = nil
+	return w.removeStale(!changed)
+}
+
+// ErrAborted is what a Writer's methods return after Abort.
+var ErrAborted = errors.New("batch: conversion aborted")
+
+// Abort gives up the conversion after a failure elsewhere: it stops the
+// background writer and removes the temporary files not committed yet,
+// and writes no manifest, so the folder is left as a crash would leave it
+// (send refuses it; the next conversion replaces or removes the batch
+// files already committed). After Abort every method returns ErrAborted,
+// or the write error that came first. Abort after a successful Close, or
+// a second time, does nothing.
+func (w *Writer) Abort() {
+	if w.closed {
+		return
+	}
+	w.fail(ErrAborted)
+}
+
+// removeStale removes batch files not written by this conversion, then
+// syncs the folder, unless onlyIfRemoved and nothing was removed.
+func (w *Writer) removeStale(onlyIfRemoved bool) error {
 	ours := make(map[string]bool, len(w.batches))
 	for _, b := range w.batches {
 		ours[b.File] = true
@@ -317,7 +453,7 @@ func (w *Writer) removeStale() error {
 			removed = true
 		}
 	}
-	if removed {
+	if removed || !onlyIfRemoved {
 		if err := syncDir(w.dir); err != nil {
 			return fmt.Errorf("%s: syncing directory: %w", w.dir, err)
 		}
@@ -328,7 +464,7 @@ func (w *Writer) removeStale() error {
 func (w *Writer) sortedTotals() []Total {
 	out := make([]Total, 0, len(w.totals))
 	for _, t := range w.totals {
-		out = append(out, *t)
+		out = append(out, t.sum())
 	}
 	slices.SortFunc(out, func(a, b Total) int { return strings.Compare(a.Currency, b.Currency) })
 	return out

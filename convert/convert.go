@@ -93,11 +93,23 @@ type Summary struct {
 	Preview []any `json:"-"`
 }
 
-// maxIssues bounds the issues kept in memory; all are counted.
-const maxIssues = 20000
+// maxErrors and maxWarnings bound the issues kept in memory (and listed in
+// errors.csv and report.txt); all are counted.
+const (
+	maxErrors   = 100000
+	maxWarnings = 20000
+)
 
 // ErrNoData is returned when the sheet has a header but no data rows.
 var ErrNoData = errors.New("no data rows")
+
+func (c *run) noData(p *sheetPlan) error {
+	where := filepath.Base(c.opts.Input)
+	if p.layout.sheet != "" {
+		where += ": sheet " + p.layout.sheet
+	}
+	return fmt.Errorf("%s: %w under the header (row %d): nothing to convert", where, ErrNoData, p.layout.headerRow)
+}
 
 // run is the state of one conversion.
 type run struct {
@@ -138,6 +150,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer main.close()
 	c.m = m
 	c.sum.Mapping, c.sum.MappingFrom, c.sum.Kind = m.Name, m.Source, string(m.Kind)
 	c.rules = kiva.Rules{
@@ -154,6 +167,21 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		c.sum.Notes = append(c.sum.Notes, "no reference data: activity, theme, language and location were not checked against Kiva's lists (use --reference FILE)")
 	case opts.ReferencePath != "":
 		c.sum.Notes = append(c.sum.Notes, "reference data: "+opts.ReferencePath)
+	}
+
+	// Everything that can refuse the whole file is checked before the
+	// output folder is touched.
+	var sched *schedule
+	if m.Kind == mappings.LoanDraft {
+		if sched, err = c.readSchedule(main); err != nil {
+			return nil, err
+		}
+	}
+	if main.empty() {
+		return nil, c.noData(main)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 
 	if opts.Mode == Write {
@@ -182,11 +210,15 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	case mappings.Journals:
 		err = c.journals(main)
 	case mappings.LoanDraft:
-		err = c.loanDrafts(main)
+		err = c.loanDrafts(main, sched)
 	default:
 		err = fmt.Errorf("mapping %s: unsupported kind %q", m.Name, m.Kind)
 	}
+	if err == nil && c.sum.Rows == 0 {
+		err = c.noData(main)
+	}
 	if err != nil {
+		c.out.abort()
 		return nil, err
 	}
 	c.finishTotals()
@@ -235,7 +267,8 @@ func (c *run) issue(is Issue) {
 	} else {
 		c.sum.Warnings++
 	}
-	if len(c.sum.Issues) < maxIssues {
+	// Errors are kept first: a rejected row must always be explained.
+	if is.Severity == kiva.Error && c.sum.Errors <= maxErrors || is.Severity == kiva.Warning && c.sum.Warnings <= maxWarnings {
 		c.sum.Issues = append(c.sum.Issues, is)
 	} else {
 		c.sum.IssuesTruncated++
@@ -281,10 +314,10 @@ func (c *run) finishTotals() {
 
 // progress reports rows read every so often and checks for cancellation.
 func (c *run) progress() error {
-	if c.sum.Rows%4096 != 0 {
+	if c.sum.Rows%256 != 0 {
 		return nil
 	}
-	if c.opts.Progress != nil {
+	if c.opts.Progress != nil && c.sum.Rows%4096 == 0 {
 		c.opts.Progress(c.sum.Rows)
 	}
 	return c.ctx.Err()
@@ -293,13 +326,15 @@ func (c *run) progress() error {
 // dataRows calls fn for every non-blank data row of a sheet, from the row
 // after the header to the end. Hidden rows are converted and counted.
 func (c *run) dataRows(l *layout, h *head, fn func(r *input.Row) error) error {
-	hidden, blankish := 0, 0
+	hidden, firstHidden := 0, 0
 	visit := func(r *input.Row) error {
 		if r.Blank() {
-			blankish++
 			return nil
 		}
 		if r.Hidden {
+			if hidden == 0 {
+				firstHidden = r.Number
+			}
 			hidden++
 		}
 		c.sum.Rows++
@@ -322,8 +357,8 @@ func (c *run) dataRows(l *layout, h *head, fn func(r *input.Row) error) error {
 		return err
 	}
 	if hidden > 0 {
-		c.issue(Issue{Severity: kiva.Warning, Pos: input.Pos{File: l.file, Sheet: l.sheet, Row: l.headerRow},
-			Message: fmt.Sprintf("%d hidden row(s) in this sheet were converted too", hidden),
+		c.issue(Issue{Severity: kiva.Warning, Pos: input.Pos{File: l.file, Sheet: l.sheet, Row: firstHidden},
+			Message: fmt.Sprintf("%d hidden row(s) in this sheet were converted too (the first is row %d)", hidden, firstHidden),
 			Hint:    "unhide them in Excel to review them, or delete the ones that must not be sent"})
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/mappings"
@@ -50,6 +52,10 @@ func (c *run) fieldValue(l *layout, fs *fieldSpec, r *input.Row) (value, bool) {
 		v.pos = l.pos(r, -1)
 	}
 	v.raw = cell.Text
+	if cell.Type == input.Text && strings.TrimSpace(cell.Text) == "" {
+		cell.Type = input.Blank // spaces, or a formula's cached ""
+		cell.Formula = false
+	}
 	if cell.Type == input.Blank {
 		if cell.Formula {
 			c.issue(Issue{Severity: kiva.Error, Pos: v.pos, Column: v.col, Field: fs.key,
@@ -93,10 +99,20 @@ func (c *run) typed(l *layout, fs *fieldSpec, cell input.Cell, v *value) error {
 		v.text = s
 		return err
 	case mappings.TypeDecimal:
+		if len(cell.Text) > maxNumberLen {
+			return tooLong(cell)
+		}
 		d, err := values.Decimal(cell, l.loc)
+		if err == nil && d.Abs().Cmp(maxAmount) >= 0 {
+			return &values.Error{Value: cell.Text, Msg: fmt.Sprintf("%s is too large to be an amount", cell.Text),
+				Hint: "check the cell: a number written as 1E+20 is 100000000000000000000"}
+		}
 		v.num = kiva.NewAmount(d)
 		return err
 	case mappings.TypeInteger:
+		if len(cell.Text) > maxNumberLen {
+			return tooLong(cell)
+		}
 		n, err := values.Integer(cell, l.loc)
 		v.i = n
 		return err
@@ -109,7 +125,7 @@ func (c *run) typed(l *layout, fs *fieldSpec, cell input.Cell, v *value) error {
 		v.text = s
 		return err
 	case mappings.TypeBool:
-		b, err := values.Bool(cell, boolWords(f.Values))
+		b, err := values.Bool(cell, fs.words)
 		v.b = b
 		return err
 	case mappings.TypeEnum:
@@ -127,6 +143,19 @@ func (c *run) typed(l *layout, fs *fieldSpec, cell input.Cell, v *value) error {
 		}
 		return nil
 	}
+}
+
+// maxAmount is 10^18: no microloan amount comes near it.
+var maxAmount = decimal.New(1, 18)
+
+// maxNumberLen bounds the text of a number cell: money has at most a few
+// dozen digits, and a longer cell is a mistake that must not cost seconds.
+const maxNumberLen = 40
+
+func tooLong(cell input.Cell) error {
+	return &values.Error{Value: cell.Text[:maxNumberLen] + "…",
+		Msg:  fmt.Sprintf("a number of %d characters is too long to be an amount", len(cell.Text)),
+		Hint: "check the cell: amounts have at most a few dozen digits"}
 }
 
 // boolWords turns a mapping's value map ("Sí": "true") into bool words.

@@ -2,7 +2,6 @@ package convert
 
 import (
 	"fmt"
-	"hash/fnv"
 
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/kiva"
@@ -10,22 +9,6 @@ import (
 )
 
 // Repayments and journals are flat: one row, one record. They stream.
-
-// seenIDs remembers the loan ids of a report by 64-bit hash and the row
-// that first had each, so a million-row file costs a few tens of MiB, not
-// the ids themselves.
-type seenIDs map[uint64]int
-
-func (s seenIDs) first(id string, row int) (int, bool) {
-	h := fnv.New64a()
-	h.Write([]byte(id))
-	k := h.Sum64()
-	if r, ok := s[k]; ok {
-		return r, true
-	}
-	s[k] = row
-	return 0, false
-}
 
 // where maps a rule's JSON path to the cell of the field it came from.
 func (l *layout) where(r *input.Row, vals []value, paths map[string]string) func(string) (input.Pos, string, string) {
@@ -40,15 +23,34 @@ func (l *layout) where(r *input.Row, vals []value, paths map[string]string) func
 }
 
 func (c *run) repayments(p *sheetPlan) error {
-	defer p.close()
 	l := p.layout
 	vals := make([]value, len(l.fields))
 	loanI, clientI, amountI := l.index[mappings.FLoanID], l.index[mappings.FClientID], l.index[mappings.FAmount]
 	_, hasClient := l.index[mappings.FClientID]
-	seen := seenIDs{}
+	var seen seenIDs
+	seen.reserve(p.estimateRows(c.book))
+	// Duplicates are found by "row" in a workbook and by line in a text
+	// file, the way each is shown to the user.
+	where := "row"
+	if c.book.Format() == input.CSV {
+		where = "line"
+	}
 	paths := map[string]string{"loan_id": mappings.FLoanID, "client_id": mappings.FClientID, "amount": mappings.FAmount}
 	return c.dataRows(l, p.head, func(r *input.Row) error {
-		if !c.rowValues(l, r, vals) {
+		ok := c.rowValues(l, r, vals)
+		// A loan id read correctly counts for duplicates even when its row
+		// is rejected: fixing that row must not reveal a new duplicate.
+		var dupOf int
+		if id := vals[loanI]; id.set && id.text != "" {
+			at := r.Number
+			if id.pos.Line > 0 {
+				at = id.pos.Line
+			}
+			if first, dup := seen.first(id.text, at); dup {
+				dupOf = first
+			}
+		}
+		if !ok {
 			c.sum.Rejected++
 			return nil
 		}
@@ -57,14 +59,12 @@ func (c *run) repayments(p *sheetPlan) error {
 			rep.ClientID = vals[clientI].text
 		}
 		bad := c.problems(c.rules.Repayment(rep), rep.LoanID, l.where(r, vals, paths))
-		if rep.LoanID != "" {
-			if first, dup := seen.first(rep.LoanID, r.Number); dup {
-				c.issue(Issue{Severity: kiva.Error, Pos: vals[loanI].pos, Column: vals[loanI].col, Field: mappings.FLoanID,
-					Value: vals[loanI].raw, Record: rep.LoanID,
-					Message: fmt.Sprintf("loan %s is already reported in row %d", rep.LoanID, first),
-					Hint:    "a report lists each loan once: add the two amounts in one row and delete the other"})
-				bad = true
-			}
+		if dupOf > 0 {
+			c.issue(Issue{Severity: kiva.Error, Pos: vals[loanI].pos, Column: vals[loanI].col, Field: mappings.FLoanID,
+				Value: vals[loanI].raw, Record: rep.LoanID,
+				Message: fmt.Sprintf("loan %s is already reported on %s %d", rep.LoanID, where, dupOf),
+				Hint:    "a report lists each loan once: add the two amounts in one row and delete the other"})
+			bad = true
 		}
 		if bad {
 			c.sum.Rejected++
@@ -77,7 +77,6 @@ func (c *run) repayments(p *sheetPlan) error {
 }
 
 func (c *run) journals(p *sheetPlan) error {
-	defer p.close()
 	l := p.layout
 	vals := make([]value, len(l.fields))
 	idx := func(k string) int {

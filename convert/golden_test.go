@@ -125,7 +125,6 @@ func firstDiff(got, want []byte) string {
 	return ""
 }
 
-
 // TestDeterministic converts the same input twice: byte-identical output.
 func TestDeterministic(t *testing.T) {
 	a, b := t.TempDir(), t.TempDir()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/kiva-partners/kivaconv/input"
@@ -37,11 +38,10 @@ type group struct {
 	bad     bool
 }
 
-// installment is one schedule row.
+// installment is one schedule row: the item and where it came from.
 type installment struct {
-	item            kiva.ScheduleItem
-	date, prin, int value
-	row             int
+	item kiva.ScheduleItem
+	row  int
 }
 
 // schedule is the schedule sheet, by loan id.
@@ -50,16 +50,33 @@ type schedule struct {
 	order  []string        // loan ids in first-seen order
 	bad    map[string]bool // loans with an invalid schedule row
 	first  map[string]input.Pos
-	used   map[string]bool
+	used   map[string]bool // loan ids of the loans sheet (valid or not)
+	sheet  string          // the schedule sheet's name
+	layout *layout
 	loaded bool
 }
 
-func (c *run) loanDrafts(p *sheetPlan) error {
-	defer p.close()
-	sched, err := c.readSchedule(p)
-	if err != nil {
-		return err
+// cell is the schedule cell behind field key of an installment.
+func (s *schedule) cell(in installment, key string) value {
+	i, ok := s.layout.index[key]
+	if !ok {
+		return value{}
 	}
+	fs := &s.layout.fields[i]
+	v := value{set: true, pos: s.layout.pos(&input.Row{Number: in.row}, fs.col), col: fs.header}
+	switch key {
+	case mappings.FPrincipal:
+		v.raw = in.item.Principal.String()
+	case mappings.FInterest:
+		v.raw = in.item.Interest.String()
+	default:
+		v.raw = in.item.Date
+	}
+	return v
+}
+
+func (c *run) loanDrafts(p *sheetPlan, sched *schedule) error {
+	var err error
 	l := p.layout
 	idx := func(k string) int {
 		if i, ok := l.index[k]; ok {
@@ -77,12 +94,33 @@ func (c *run) loanDrafts(p *sheetPlan) error {
 		loanSeen = map[string]input.Pos{} // client_id+loan_id → first cell
 		memberOf = map[string]string{}    // member loan id → group id
 	)
+	var sizes map[string]int
+	if groupI >= 0 && (l.fields[groupI].col >= 0 || l.fields[groupI].f.Constant != nil) {
+		if sizes, err = c.groupSizes(l, p.head.sheet, groupI); err != nil {
+			return err
+		}
+	}
+	// finish writes (or rejects) a group once its last row is read.
+	finish := func(g *group) error {
+		delete(groups, g.id)
+		ms := g.members
+		g.members = nil
+		if g.bad {
+			c.sum.Rejected += len(ms)
+			return nil
+		}
+		return c.emitDraft(l, sched, ms, g.id, loanSeen)
+	}
+	scratch := make([]value, len(l.fields)) // individual rows are done with it at once
 	err = c.dataRows(l, p.head, func(r *input.Row) error {
-		vals := make([]value, len(l.fields))
+		vals := scratch
 		ok := c.rowValues(l, r, vals)
 		m := member{row: input.Row{Number: r.Number, Line: r.Line}, vals: vals}
 		if groupI >= 0 && vals[groupI].set && vals[groupI].text != "" {
+			m.vals = append([]value(nil), vals...) // kept until the sheet ends
+			vals = m.vals
 			id := vals[groupI].text
+			sched.used[id] = true // its schedule rows have a loan, valid or not
 			g := groups[id]
 			if g == nil {
 				g = &group{id: id}
@@ -94,7 +132,13 @@ func (c *run) loanDrafts(p *sheetPlan) error {
 			if i := idx(mappings.FLoanID); i >= 0 && vals[i].text != "" {
 				memberOf[vals[i].text] = id
 			}
+			if len(g.members) == sizes[id] {
+				return finish(g)
+			}
 			return nil
+		}
+		if i := idx(mappings.FLoanID); i >= 0 && vals[i].text != "" {
+			sched.used[vals[i].text] = true
 		}
 		if !ok {
 			c.sum.Rejected++
@@ -106,146 +150,239 @@ func (c *run) loanDrafts(p *sheetPlan) error {
 		return err
 	}
 	for _, g := range order {
-		if g.bad {
-			c.sum.Rejected += len(g.members)
-			continue
-		}
-		if err := c.emitDraft(l, sched, g.members, g.id, loanSeen); err != nil {
-			return err
+		if _, open := groups[g.id]; open { // only if the first pass counted differently
+			if err := finish(g); err != nil {
+				return err
+			}
 		}
 	}
 	c.orphanSchedules(sched, memberOf)
 	return nil
 }
 
+// draftJSON maps a draft's loan-level JSON fields to mapping field keys.
+var draftJSON = map[string]string{
+	"activity_id": mappings.FActivity, "theme_type_id": mappings.FTheme,
+	"description_language_id": mappings.FDescriptionLanguage, "location": mappings.FLocation,
+	"currency": mappings.FCurrency, "client_waiver_signed": mappings.FClientWaiverSigned,
+	"loanuse": mappings.FLoanUse, "description": mappings.FDescription,
+	"disburse_time": mappings.FDisburseDate, "image_encoded": mappings.FImage,
+	"group_name": mappings.FGroupName, "internal_client_id": mappings.FGroupClientID,
+	"not_pictured": mappings.FPictured, "schedule": mappings.FLoanID,
+}
+
+// draftSource is where a draft came from: its rows and schedule rows. It
+// finds the cell of any JSON path a rule names, only when one does.
+type draftSource struct {
+	l       *layout
+	ms      []member
+	sched   *schedule
+	items   []installment
+	groupBy string // the group field key, "" for an individual loan
+}
+
+func (s *draftSource) get(m member, key string) value {
+	if i, ok := s.l.index[key]; ok {
+		return m.vals[i]
+	}
+	return value{}
+}
+
+// cell returns the value behind a JSON path: "entreps[2].amount",
+// "schedule[0].date", "currency"; the first row's Loan ID cell otherwise.
+func (s *draftSource) cell(path string) value {
+	if rest, ok := strings.CutPrefix(path, "entreps["); ok {
+		if n, field, ok := indexPath(rest); ok && n < len(s.ms) {
+			if field == "" {
+				field = mappings.FLoanID
+			}
+			return s.get(s.ms[n], field)
+		}
+	}
+	if rest, ok := strings.CutPrefix(path, "schedule["); ok {
+		if n, field, ok := indexPath(rest); ok && n < len(s.items) {
+			switch field {
+			case "principal":
+				return s.sched.cell(s.items[n], mappings.FPrincipal)
+			case "interest":
+				return s.sched.cell(s.items[n], mappings.FInterest)
+			}
+			return s.sched.cell(s.items[n], mappings.FDueDate)
+		}
+	}
+	key, ok := draftJSON[path]
+	if (path == "internal_loan_id" || path == "schedule") && s.groupBy != "" {
+		key, ok = s.groupBy, true
+	}
+	if ok {
+		if v := s.get(s.ms[0], key); v.pos.Row != 0 {
+			return v
+		}
+	}
+	return s.get(s.ms[0], mappings.FLoanID)
+}
+
+// indexPath splits "2].amount" into 2 and "amount".
+func indexPath(s string) (int, string, bool) {
+	num, field, ok := strings.Cut(s, "]")
+	if !ok {
+		return 0, "", false
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 {
+		return 0, "", false
+	}
+	return n, strings.TrimPrefix(field, "."), true
+}
+
+// groupSizes counts the rows of each group in a first, light pass over the
+// sheet that reads only the group column, so that the main pass writes a
+// group as soon as its last row is read: memory then holds only the groups
+// still open (one, when a group's rows are together), not the whole sheet.
+func (c *run) groupSizes(l *layout, sheet string, gi int) (map[string]int, error) {
+	fs := &l.fields[gi]
+	h, err := readHead(c.book, sheet)
+	if err != nil {
+		return nil, err
+	}
+	defer h.rest.Close()
+	sizes := map[string]int{}
+	count := func(r *input.Row) {
+		if r.Blank() {
+			return
+		}
+		cell := input.Cell{Type: input.Text}
+		switch {
+		case fs.f.Constant != nil:
+			cell.Text = *fs.f.Constant
+		case fs.col >= 0:
+			cell = r.Cell(fs.col)
+		}
+		if strings.TrimSpace(cell.Text) == "" {
+			if fs.f.Default == nil {
+				return
+			}
+			cell = input.Cell{Type: input.Text, Text: *fs.f.Default}
+		}
+		var v value
+		if c.typed(l, fs, cell, &v) == nil && v.text != "" {
+			sizes[v.text]++
+		}
+	}
+	for i := l.dataStart; i < len(h.rows); i++ {
+		count(&h.rows[i])
+	}
+	for h.rest.Next() {
+		count(h.rest.Row())
+	}
+	return sizes, h.rest.Err()
+}
+
 // emitDraft builds, checks and writes one draft from its rows. groupID is
 // "" for an individual loan.
 func (c *run) emitDraft(l *layout, sched *schedule, ms []member, groupID string, loanSeen map[string]input.Pos) error {
-	get := func(m member, key string) value {
-		if i, ok := l.index[key]; ok {
-			return m.vals[i]
-		}
-		return value{}
+	src := &draftSource{l: l, ms: ms}
+	if groupID != "" {
+		src.groupBy = c.m.GroupBy
 	}
+	get := src.get
 	first := ms[0]
-	at := map[string]value{} // JSON path → the cell it came from
 	bad := false
 	reject := func() error { c.sum.Rejected += len(ms); return nil }
+	cellIssue := func(v value, field, record, msg, hint string) {
+		c.issue(Issue{Severity: kiva.Error, Pos: v.pos, Column: v.col, Field: field, Value: v.raw, Record: record, Message: msg, Hint: hint})
+		bad = true
+	}
 
 	// Loan-level fields must agree across the rows of a group.
 	if groupID != "" {
 		if len(ms) == 1 {
-			v := get(first, c.m.GroupBy)
-			c.issue(Issue{Severity: kiva.Error, Pos: v.pos, Column: v.col, Field: c.m.GroupBy, Value: v.raw, Record: groupID,
-				Message: fmt.Sprintf("group loan %s has only one borrower row", groupID),
-				Hint:    "a group loan needs two or more borrowers; clear this cell to make it an individual loan"})
+			cellIssue(get(first, c.m.GroupBy), c.m.GroupBy, groupID,
+				fmt.Sprintf("group loan %s has only one borrower row", groupID),
+				"a group loan needs two or more borrowers; clear this cell to make it an individual loan")
 			return reject()
 		}
 		for _, key := range loanLevel {
 			a := get(first, key)
 			for _, m := range ms[1:] {
-				b := get(m, key)
-				if !sameValue(a, b) {
-					c.issue(Issue{Severity: kiva.Error, Pos: b.pos, Column: b.col, Field: key, Value: b.raw, Record: groupID,
-						Message: fmt.Sprintf("group loan %s: this row says %q but %s (its first row) says %q", groupID, b.raw, a.pos.CellRef(), a.raw),
-						Hint:    "loan-level columns must be the same on every row of a group loan"})
-					bad = true
+				if b := get(m, key); !sameValue(a, b) {
+					cellIssue(b, key, groupID,
+						fmt.Sprintf("group loan %s: this row says %q but %s (its first row) says %q", groupID, shown(b), a.pos.CellRef(), shown(a)),
+						"loan-level columns must be the same on every row of a group loan")
 				}
 			}
 		}
 	}
 
 	d := &kiva.LoanDraft{}
-	intPtr := func(key, path string) *int {
+	intPtr := func(key string) *int {
 		v := get(first, key)
-		at[path] = v
 		if !v.set {
 			return nil
 		}
 		n := int(v.i)
 		return &n
 	}
-	str := func(key, path string) string {
-		v := get(first, key)
-		at[path] = v
-		return v.text
-	}
-	d.ActivityID = intPtr(mappings.FActivity, "activity_id")
-	d.ThemeTypeID = intPtr(mappings.FTheme, "theme_type_id")
-	d.DescriptionLanguageID = intPtr(mappings.FDescriptionLanguage, "description_language_id")
-	d.Location = str(mappings.FLocation, "location")
-	d.Currency = strings.ToUpper(str(mappings.FCurrency, "currency"))
+	text := func(key string) string { return get(first, key).text }
+	d.ActivityID = intPtr(mappings.FActivity)
+	d.ThemeTypeID = intPtr(mappings.FTheme)
+	d.DescriptionLanguageID = intPtr(mappings.FDescriptionLanguage)
+	d.Location = text(mappings.FLocation)
+	d.Currency = strings.ToUpper(text(mappings.FCurrency))
 	if v := get(first, mappings.FClientWaiverSigned); v.set {
 		b := v.b
 		d.ClientWaiverSigned = &b
 	}
-	at["client_waiver_signed"] = get(first, mappings.FClientWaiverSigned)
-	d.LoanUse = str(mappings.FLoanUse, "loanuse")
-	d.Description = str(mappings.FDescription, "description")
-	d.DisburseTime = str(mappings.FDisburseDate, "disburse_time")
-	for i, m := range ms {
-		e := kiva.Entrep{
+	d.LoanUse = text(mappings.FLoanUse)
+	d.Description = text(mappings.FDescription)
+	d.DisburseTime = text(mappings.FDisburseDate)
+	for _, m := range ms {
+		d.Entreps = append(d.Entreps, kiva.Entrep{
 			ClientID:  get(m, mappings.FClientID).text,
 			LoanID:    get(m, mappings.FLoanID).text,
 			FirstName: get(m, mappings.FFirstName).text,
 			LastName:  get(m, mappings.FLastName).text,
 			Gender:    get(m, mappings.FGender).text,
 			Amount:    get(m, mappings.FAmount).num,
-		}
-		for path, key := range map[string]string{"client_id": mappings.FClientID, "loan_id": mappings.FLoanID,
-			"first_name": mappings.FFirstName, "last_name": mappings.FLastName, "gender": mappings.FGender, "amount": mappings.FAmount} {
-			at[fmt.Sprintf("entreps[%d].%s", i, path)] = get(m, key)
-		}
-		d.Entreps = append(d.Entreps, e)
+		})
 	}
-	d.GroupName = str(mappings.FGroupName, "group_name")
-	d.InternalClientID = str(mappings.FGroupClientID, "internal_client_id")
+	d.GroupName = text(mappings.FGroupName)
+	d.InternalClientID = text(mappings.FGroupClientID)
 	if groupID != "" {
 		d.InternalLoanID = groupID
-		at["internal_loan_id"] = get(first, c.m.GroupBy)
-		if _, ok := l.index[mappings.FPictured]; ok && l.fields[l.index[mappings.FPictured]].col >= 0 {
+		if i, ok := l.index[mappings.FPictured]; ok && l.fields[i].col >= 0 {
 			d.NotPictured = make([]bool, len(ms))
 			for i, m := range ms {
 				v := get(m, mappings.FPictured)
 				d.NotPictured[i] = v.set && !v.b
 			}
-			at["not_pictured"] = get(first, mappings.FPictured)
 		}
 	}
 
 	// The photo, read beside the workbook.
-	at["image_encoded"] = get(first, mappings.FImage)
+	photoFailed := false
 	if v := get(first, mappings.FImage); v.set && v.text != "" {
 		uri, err := c.readImage(v.text)
 		if err != nil {
-			c.issue(Issue{Severity: kiva.Error, Pos: v.pos, Column: v.col, Field: mappings.FImage, Value: v.raw, Record: d.LoanID(),
-				Message: err.Error(), Hint: "put the photo file next to the workbook (the path is relative to it), as JPEG or PNG"})
-			bad = true
+			photoFailed = true
+			cellIssue(v, mappings.FImage, d.LoanID(), err.Error(),
+				"put the photo file next to the workbook (the path is relative to it), as JPEG or PNG")
 		}
 		d.ImageEncoded = uri
 	}
 
 	// The schedule, joined by loan id.
 	key := d.LoanID()
-	at["schedule"] = get(first, mappings.FLoanID)
-	if groupID != "" {
-		at["schedule"] = get(first, c.m.GroupBy)
-	}
 	if sched.loaded {
 		sched.used[key] = true
 		if sched.bad[key] {
-			v := at["schedule"]
-			c.issue(Issue{Severity: kiva.Error, Pos: v.pos, Column: v.col, Field: "schedule", Value: v.raw, Record: key,
-				Message: fmt.Sprintf("loan %s is rejected because its schedule has errors (first at %s)", key, sched.first[key]),
-				Hint:    "fix the schedule rows listed for this loan"})
-			bad = true
+			cellIssue(src.cell("schedule"), "schedule", key,
+				fmt.Sprintf("loan %s is rejected because its schedule has errors (first on %s row %d)", key, sched.sheet, sched.first[key].Row),
+				"fix the schedule rows listed for this loan")
 		}
-		for k, in := range sched.byLoan[key] {
+		src.sched, src.items = sched, sched.byLoan[key]
+		for _, in := range src.items {
 			d.Schedule = append(d.Schedule, in.item)
-			at[fmt.Sprintf("schedule[%d].date", k)] = in.date
-			at[fmt.Sprintf("schedule[%d].principal", k)] = in.prin
-			at[fmt.Sprintf("schedule[%d].interest", k)] = in.int
-			at[fmt.Sprintf("schedule[%d]", k)] = in.date
 		}
 	}
 
@@ -255,31 +392,33 @@ func (c *run) emitDraft(l *layout, sched *schedule, ms []member, groupID string,
 			continue
 		}
 		k := e.ClientID + "\x00" + e.LoanID
-		v := at[fmt.Sprintf("entreps[%d].loan_id", i)]
+		v := get(ms[i], mappings.FLoanID)
 		if prev, dup := loanSeen[k]; dup {
-			c.issue(Issue{Severity: kiva.Error, Pos: v.pos, Column: v.col, Field: mappings.FLoanID, Value: v.raw, Record: key,
-				Message: fmt.Sprintf("borrower %s with loan %s is already in this file at %s", e.ClientID, e.LoanID, prev.CellRef()),
-				Hint:    "each borrower's loan may appear once: delete the duplicate row"})
-			bad = true
+			cellIssue(v, mappings.FLoanID, key,
+				fmt.Sprintf("borrower %s with loan %s is already in this file at %s", e.ClientID, e.LoanID, prev.CellRef()),
+				"each borrower's loan may appear once: delete the duplicate row")
 			continue
 		}
 		loanSeen[k] = v.pos
 	}
 
 	problems := c.rules.LoanDraft(d)
-	if !sched.loaded {
-		problems = withoutRule(problems, "schedule_missing")
+	switch {
+	case !sched.loaded:
+		problems = withoutRule(problems, kiva.RuleScheduleMissing)
+	case sched.bad[key]:
+		// the bad rows are reported; totals and order of the rest mean nothing
+		problems = withoutRule(problems, kiva.RuleScheduleMissing, kiva.RuleScheduleTotal, kiva.RuleScheduleOrder)
+	}
+	if photoFailed {
+		problems = withoutRule(problems, kiva.RuleImageMissing)
 	}
 	if c.problems(problems, key, func(path string) (input.Pos, string, string) {
-		if v, ok := at[path]; ok && v.pos.Row != 0 {
-			return v.pos, v.col, v.raw
+		v := src.cell(path)
+		if v.pos.Row == 0 {
+			return l.pos(&first.row, -1), "", ""
 		}
-		// a field the draft lacks: point at the record's first row
-		v := get(first, mappings.FLoanID)
-		if v.pos.Row != 0 {
-			return v.pos, v.col, v.raw
-		}
-		return l.pos(&first.row, -1), "", ""
+		return v.pos, v.col, v.raw
 	}) {
 		bad = true
 	}
@@ -291,14 +430,28 @@ func (c *run) emitDraft(l *layout, sched *schedule, ms []member, groupID string,
 	return c.out.loanDraft(d)
 }
 
-func withoutRule(ps []kiva.Problem, rule string) []kiva.Problem {
+func withoutRule(ps []kiva.Problem, rules ...string) []kiva.Problem {
 	out := ps[:0]
 	for _, p := range ps {
-		if p.Rule != rule {
+		if !contains(rules, p.Rule) {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// shown is a value as the user reads it: the date, number or text it
+// became, not the stored serial.
+func shown(v value) string {
+	switch {
+	case !v.set:
+		return ""
+	case v.text != "":
+		return v.text
+	case !v.num.IsZero():
+		return v.num.String()
+	}
+	return v.raw
 }
 
 // sameValue compares two cells of a loan-level field.
@@ -342,13 +495,22 @@ func (c *run) readSchedule(main *sheetPlan) (*schedule, error) {
 			others = append(others, si.Name)
 		}
 	}
+	// A sheet named like the schedule is the schedule (its header must
+	// fit); otherwise only a sheet whose header fits is taken for it.
 	var pl placement
 	found := false
 	if len(others) > 0 {
 		p, err := hs.placeAmong(others, sm.Sheets, func(rows [][]string) (int, mappings.HeaderMatch) {
 			return mappings.FindScheduleHeaderRow(rows, sm)
 		})
-		if err == nil {
+		named := sm.FindSheet(others) >= 0
+		switch {
+		case err != nil && named:
+			return nil, err
+		case err != nil:
+		case named && p.hdrIdx < 0:
+			return nil, &headerError{file: c.book.Path(), sheet: p.sheet, err: p.match.Err()}
+		case named || p.hdrIdx >= 0 && p.match.Err() == nil:
 			pl, found = p, true
 		}
 	}
@@ -366,6 +528,8 @@ func (c *run) readSchedule(main *sheetPlan) (*schedule, error) {
 	}
 	defer p.close()
 	s.loaded = true
+	s.sheet = pl.sheet
+	s.layout = p.layout
 	l := p.layout
 	vals := make([]value, len(l.fields))
 	loanI, dateI, prinI, intI := l.index[mappings.FLoanID], l.index[mappings.FDueDate], l.index[mappings.FPrincipal], l.index[mappings.FInterest]
@@ -374,8 +538,7 @@ func (c *run) readSchedule(main *sheetPlan) (*schedule, error) {
 		ok := c.rowValues(l, r, vals)
 		id := vals[loanI].text
 		if id == "" {
-			c.sum.Rejected++
-			return nil
+			return nil // reported by rowValues: Loan ID is required
 		}
 		if _, seen := s.first[id]; !seen {
 			s.first[id] = vals[loanI].pos
@@ -390,7 +553,7 @@ func (c *run) readSchedule(main *sheetPlan) (*schedule, error) {
 		}
 		s.byLoan[id] = append(s.byLoan[id], installment{
 			item: kiva.ScheduleItem{Date: vals[dateI].text, Principal: vals[prinI].num, Interest: vals[intI].num},
-			date: vals[dateI], prin: vals[prinI], int: vals[intI], row: r.Number,
+			row:  r.Number,
 		})
 		return nil
 	})
@@ -416,7 +579,6 @@ func (c *run) orphanSchedules(s *schedule, memberOf map[string]string) {
 		if g, ok := memberOf[id]; ok {
 			is.Hint = fmt.Sprintf("loan %s is a member of group loan %s: give the schedule under the Group Loan ID %s", id, g, g)
 		}
-		c.sum.Rejected += len(s.byLoan[id])
 		c.issue(is)
 	}
 }

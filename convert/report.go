@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/mappings"
 )
 
@@ -15,7 +17,7 @@ import (
 func IsInputError(err error) bool {
 	var he *headerError
 	var se *mappings.SelectError
-	return errors.As(err, &he) || errors.As(err, &se) || errors.Is(err, ErrNoData)
+	return errors.As(err, &he) || errors.As(err, &se) || errors.Is(err, ErrNoData) || input.IsInputError(err)
 }
 
 var kindNames = map[string][2]string{
@@ -35,9 +37,25 @@ func plural(n int, kind string) string {
 	return fmt.Sprintf("%d %s", n, names[1])
 }
 
-// Report is the human summary written to report.txt and printed by
-// convert: what was read, what was written, what was rejected and why.
+// Report is report.txt: the summary, then every problem at its cell.
 func Report(s *Summary) string {
+	var b strings.Builder
+	b.WriteString(SummaryText(s))
+	if len(s.Issues) > 0 {
+		b.WriteString("\nProblems (each at its cell):\n")
+		for _, i := range s.Issues {
+			b.WriteString("  " + i.Text() + "\n")
+		}
+		if s.IssuesTruncated > 0 {
+			fmt.Fprintf(&b, "  … and %d more not listed\n", s.IssuesTruncated)
+		}
+	}
+	return b.String()
+}
+
+// SummaryText is what was read, what was (or would be) written and how
+// many problems there are, without the list of problems.
+func SummaryText(s *Summary) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "kivaconv report for %s\n", filepath.Base(s.Input))
 	fmt.Fprintf(&b, "  mapping:   %s (%s)\n", s.Mapping, s.MappingFrom)
@@ -47,15 +65,19 @@ func Report(s *Summary) string {
 		fmt.Fprintf(&b, "  header:    row %d\n", s.HeaderRow)
 	}
 	fmt.Fprintf(&b, "  rows read: %d\n", s.Rows)
-	fmt.Fprintf(&b, "  written:   %s\n", plural(s.Records, s.Kind))
-	fmt.Fprintf(&b, "  rejected:  %d row(s)\n", s.Rejected)
+	if s.OutDir == "" {
+		fmt.Fprintf(&b, "  would write: %s (dry run: nothing written)\n", plural(s.Records, s.Kind))
+	} else {
+		fmt.Fprintf(&b, "  written:   %s\n", plural(s.Records, s.Kind))
+	}
+	fmt.Fprintf(&b, "  rejected:  %s\n", rowsWord(s.Rejected))
 	fmt.Fprintf(&b, "  problems:  %d error(s), %d warning(s)\n", s.Errors, s.Warnings)
 	for _, t := range s.Totals {
 		cur := t.Currency
 		if cur == "" {
 			cur = "(currency not given)"
 		}
-		fmt.Fprintf(&b, "  total:     %s %s in %s\n", cur, t.Amount, plural(t.Records, s.Kind))
+		fmt.Fprintf(&b, "  total:     %s %s in %s\n", cur, FormatAmount(t.Amount, t.Currency), plural(t.Records, s.Kind))
 	}
 	if len(s.Unmapped) > 0 {
 		fmt.Fprintf(&b, "  unmapped columns (ignored): %s\n", strings.Join(s.Unmapped, ", "))
@@ -74,16 +96,33 @@ func Report(s *Summary) string {
 			fmt.Fprintf(&b, "  batches:   %d files, %s … %s\n", len(s.Batches), s.Batches[0], s.Batches[len(s.Batches)-1])
 		}
 	}
-	if len(s.Issues) > 0 {
-		b.WriteString("\nProblems (each at its cell):\n")
-		for _, i := range s.Issues {
-			b.WriteString("  " + i.Text() + "\n")
-		}
-		if s.IssuesTruncated > 0 {
-			fmt.Fprintf(&b, "  … and %d more not listed\n", s.IssuesTruncated)
-		}
-	}
 	return b.String()
+}
+
+// FormatAmount writes an amount for people: thousands grouped, and the
+// currency's decimal places when it is known (KES 153,752.50).
+func FormatAmount(a kiva.Amount, currency string) string {
+	places, ok := kiva.CurrencyPlaces(currency)
+	if !ok || a.Places() > places {
+		places = a.Places()
+	}
+	txt := a.Decimal().StringFixed(int32(places))
+	sign := ""
+	if strings.HasPrefix(txt, "-") {
+		sign, txt = "-", txt[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(txt, ".")
+	var g strings.Builder
+	for i, d := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			g.WriteByte(',')
+		}
+		g.WriteRune(d)
+	}
+	if hasFrac {
+		return sign + g.String() + "." + frac
+	}
+	return sign + g.String()
 }
 
 // FriendlySummary is the few lines a coordinator reads after dropping a
@@ -97,18 +136,20 @@ func FriendlySummary(s *Summary) string {
 		b.WriteString("\n")
 	}
 	for _, t := range s.Totals {
-		if t.Currency != "" {
-			fmt.Fprintf(&b, "Total: %s %s\n", t.Currency, t.Amount)
-		}
+		fmt.Fprintf(&b, "Total: %s\n", strings.TrimSpace(t.Currency+" "+FormatAmount(t.Amount, t.Currency)))
 	}
-	if s.Rejected > 0 {
+	switch {
+	case s.Rejected > 0:
 		fmt.Fprintf(&b, "%d row(s) have problems and were NOT converted.\n", s.Rejected)
 		b.WriteString("Fix the cells listed above in the workbook, save it, and drop it on kivaconv again.\n")
+	case s.Errors > 0:
+		fmt.Fprintf(&b, "%d error(s) to fix (listed above).\n", s.Errors)
+		b.WriteString("Fix them in the workbook, save it, and drop it on kivaconv again.\n")
 	}
 	if s.Warnings > 0 {
 		fmt.Fprintf(&b, "%d warning(s): things to check before publishing in PA2 (listed above and in report.txt).\n", s.Warnings)
 	}
-	if s.Rejected == 0 && s.Warnings == 0 {
+	if s.Errors == 0 && s.Warnings == 0 {
 		b.WriteString("No problems found.\n")
 	}
 	return b.String()
@@ -140,4 +181,11 @@ func (c *run) manifestInfo() batch.ManifestInfo {
 		Counts: batch.Counts{RowsRead: c.sum.Rows, RecordsWritten: c.sum.Records, RowsRejected: c.sum.Rejected,
 			Errors: c.sum.Errors, Warnings: c.sum.Warnings},
 	}
+}
+
+func rowsWord(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return fmt.Sprintf("%d rows", n)
 }

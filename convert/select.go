@@ -2,6 +2,7 @@ package convert
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/mappings"
@@ -71,6 +72,7 @@ func (hs *heads) placeAmong(allowed, names []string, fit func(rows [][]string) (
 	}
 	best := placement{hdrIdx: -1}
 	var firstErr error
+	found := false // a sheet with rows
 	for _, name := range candidates {
 		h, err := hs.get(name)
 		if err != nil {
@@ -83,11 +85,14 @@ func (hs *heads) placeAmong(allowed, names []string, fit func(rows [][]string) (
 			continue
 		}
 		idx, match := fit(h.texts)
+		if !found {
+			best.sheet, best.match, found = name, match, true // what is missing, if nothing fits
+		}
 		if idx >= 0 && (best.hdrIdx < 0 || match.Score > best.match.Score) {
 			best = placement{sheet: name, hdrIdx: idx, match: match}
 		}
 	}
-	if best.hdrIdx < 0 {
+	if !found {
 		if firstErr != nil {
 			return best, firstErr
 		}
@@ -112,6 +117,9 @@ func (c *run) chooseMapping() (*mappings.Mapping, *sheetPlan, error) {
 		var err error
 		if pl, err = placeFor(m); err != nil {
 			return nil, nil, err
+		}
+		if pl.hdrIdx < 0 {
+			return nil, nil, &headerError{file: c.book.Path(), sheet: c.sheetLabel(pl.sheet), err: pl.match.Err()}
 		}
 	} else {
 		placements := map[*mappings.Mapping]placement{}
@@ -149,6 +157,44 @@ func (c *run) chooseMapping() (*mappings.Mapping, *sheetPlan, error) {
 type sheetPlan struct {
 	layout *layout
 	head   *head
+}
+
+// estimateRows guesses the number of data rows of a text file from its
+// size and the length of the first rows (0 when it cannot tell: workbooks
+// are compressed). Only memory pre-sizing depends on it.
+func (p *sheetPlan) estimateRows(book input.Book) int {
+	if book.Format() != input.CSV {
+		return 0
+	}
+	st, err := os.Stat(book.Path())
+	if err != nil {
+		return 0
+	}
+	bytes, n := 0, 0
+	for _, r := range p.head.rows {
+		for _, c := range r.Cells {
+			bytes += len(c.Text) + 1
+		}
+		n++
+	}
+	if n == 0 || bytes == 0 {
+		return 0
+	}
+	return int(st.Size() / int64(bytes/n+1))
+}
+
+// empty reports whether the sheet has nothing under its header: the
+// stream ended within the rows read to find the header, and they are blank.
+func (p *sheetPlan) empty() bool {
+	if len(p.head.rows) >= headerScanRows {
+		return false
+	}
+	for i := p.layout.dataStart; i < len(p.head.rows); i++ {
+		if !p.head.rows[i].Blank() {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *sheetPlan) close() {

@@ -104,8 +104,9 @@ func headerTexts(rows []input.Row, merged []input.Range) [][]string {
 type fieldSpec struct {
 	key    string
 	f      *mappings.Field
-	col    int    // 0-based column, -1 when the field has no column
-	header string // header text of col
+	col    int             // 0-based column, -1 when the field has no column
+	header string          // header text of col
+	words  map[string]bool // bool fields: the mapping's words
 }
 
 // layout is a sheet whose header has been matched to a mapping: the plan
@@ -156,6 +157,9 @@ func (e *headerError) Error() string {
 	if e.sheet != "" {
 		where += ": sheet " + e.sheet
 	}
+	if e.row == 0 {
+		return fmt.Sprintf("%s: no header row fits the mapping in the first %d rows: %v", where, headerScanRows, e.err)
+	}
 	return fmt.Sprintf("%s: the header (row %d) does not fit the mapping: %v", where, e.row, e.err)
 }
 
@@ -193,7 +197,7 @@ func newLayout(book input.Book, h *head, sheetLabel string, fields map[string]*m
 		if !ok {
 			col = -1
 		}
-		fs := fieldSpec{key: k, f: fields[k], col: col}
+		fs := fieldSpec{key: k, f: fields[k], col: col, words: boolWords(fields[k].Values)}
 		if col >= 0 && col < len(l.headers) {
 			fs.header = l.headers[col]
 		}

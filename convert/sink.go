@@ -11,6 +11,7 @@ type sink interface {
 	repayment(r kiva.Repayment, currency string) error
 	journal(j kiva.Journal) error
 	close(c *run) error
+	abort() // after a failure: leave no half-made output
 }
 
 // writerSink writes the batch folder.
@@ -21,6 +22,8 @@ func (s *writerSink) repayment(r kiva.Repayment, cur string) error {
 	return s.w.AddRepayment(r, cur)
 }
 func (s *writerSink) journal(j kiva.Journal) error { return s.w.AddJournal(j) }
+
+func (s *writerSink) abort() { s.w.Abort() }
 
 // close commits the batches (the manifest is written last by Close), then
 // writes the report and errors.csv, which name the batches.
@@ -67,6 +70,8 @@ func (s *previewSink) journal(j kiva.Journal) error {
 	}
 	return nil
 }
+
+func (s *previewSink) abort() {}
 
 // close shapes the kept records like the batch bodies they would become.
 func (s *previewSink) close(*run) error {

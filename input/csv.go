@@ -42,26 +42,6 @@ const (
 	maxCSVRecord = 8 << 20
 )
 
-// CSVError is a malformed CSV record: where it is, what is wrong and how
-// to fix it. It prints as "file.csv:LINE:COL: message (hint)". Err is the
-// *csv.ParseError from encoding/csv, when there is one.
-type CSVError struct {
-	Pos  Pos
-	Msg  string
-	Hint string
-	Err  error
-}
-
-func (e *CSVError) Error() string {
-	s := e.Pos.String() + ": " + e.Msg
-	if e.Hint != "" {
-		s += " (" + e.Hint + ")"
-	}
-	return s
-}
-
-func (e *CSVError) Unwrap() error { return e.Err }
-
 var errRecordTooLong = errors.New("record too long")
 
 // csvBook is an opened CSV file: one sheet named after the file.
@@ -611,7 +591,7 @@ func (rs *csvRows) wrap(err error) error {
 		if blanks := pe.StartLine - rs.nextLine; blanks > 0 { // skipped by encoding/csv
 			pos.Row += blanks
 		}
-		e := &CSVError{Pos: pos, Err: err}
+		e := &PosError{Pos: pos, Err: err}
 		switch {
 		case errors.Is(pe.Err, csv.ErrBareQuote):
 			e.Msg = `a quote (") inside a field that does not start with one`
@@ -631,7 +611,7 @@ func (rs *csvRows) wrap(err error) error {
 		return e
 	case errors.Is(err, errRecordTooLong):
 		pos.Line = rs.nextLine
-		return &CSVError{Pos: pos, Err: err,
+		return &PosError{Pos: pos, Err: err,
 			Msg:  fmt.Sprintf("the record starting on or after this line is longer than %d MiB", b.maxRecord>>20),
 			Hint: `probably a quote that is never closed: a quote inside a quoted field must be doubled ("")`}
 	}

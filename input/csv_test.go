@@ -505,9 +505,9 @@ func TestCSVBadQuotes(t *testing.T) {
 				t.Fatalf("error = %v\nwant     %s", err, tt.err)
 			}
 			var pe *csv.ParseError
-			var ce *CSVError
+			var ce *PosError
 			if !errors.As(err, &pe) || !errors.As(err, &ce) {
-				t.Errorf("error %T does not wrap a *csv.ParseError in a *CSVError", err)
+				t.Errorf("error %T does not wrap a *csv.ParseError in a *PosError", err)
 			}
 			row := tt.row
 			if row == 0 {
@@ -653,9 +653,9 @@ func TestCSVPosStrings(t *testing.T) {
 	if got := (Pos{File: "a.csv", Line: 7}).String(); got != "a.csv:7" {
 		t.Errorf("line-only Pos = %q", got)
 	}
-	e := &CSVError{Pos: Pos{File: "a.csv", Line: 3, Byte: 9}, Msg: "bad", Hint: "fix it"}
+	e := &PosError{Pos: Pos{File: "a.csv", Line: 3, Byte: 9}, Msg: "bad", Hint: "fix it"}
 	if e.Error() != "a.csv:3:9: bad (fix it)" {
-		t.Errorf("CSVError = %q", e)
+		t.Errorf("PosError = %q", e)
 	}
 }
 
@@ -911,7 +911,7 @@ func FuzzCSVReader(f *testing.F) {
 		}
 		err = rs.Err()
 		if err != nil {
-			var ce *CSVError
+			var ce *PosError
 			var fe *FileError
 			if !errors.As(err, &ce) && !errors.As(err, &fe) {
 				t.Fatalf("stream error %T: %v", err, err)

@@ -1,9 +1,11 @@
 package input
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // Format is the container format of an input file.
@@ -68,10 +70,14 @@ func (r *Row) Cell(col int) Cell {
 	return r.Cells[col]
 }
 
-// Blank reports whether every cell of the row is blank.
+// Blank reports whether every cell of the row is blank or holds only
+// spaces (an uncalculated formula is not blank: it must be reported).
 func (r *Row) Blank() bool {
 	for _, c := range r.Cells {
-		if c.Type != Blank || c.Formula {
+		switch {
+		case c.Type == Blank && !c.Formula:
+		case c.Type == Text && strings.TrimSpace(c.Text) == "":
+		default:
 			return false
 		}
 	}
@@ -145,6 +151,12 @@ func (p Pos) CellRef() string {
 // it: file:line:column for text files, file: Sheet!A1 for workbooks.
 func (p Pos) String() string {
 	f := filepath.Base(p.File)
+	if p.Row <= 0 && p.Line <= 0 {
+		if p.Sheet != "" {
+			return f + ": sheet " + quoteSheet(p.Sheet)
+		}
+		return f
+	}
 	if p.Sheet == "" {
 		switch {
 		case p.Line > 0 && p.Byte > 0:
@@ -177,6 +189,47 @@ func ColumnName(col int) string {
 		col /= 26
 	}
 	return string(b[i:])
+}
+
+// PosError is a problem at a place inside an input file: a CSV quote
+// error at line:column, a malformed cell in a worksheet part. Pos has File
+// (and Sheet, Row, Col or Line when known); Part names the workbook part
+// when no sheet is known.
+type PosError struct {
+	Pos  Pos
+	Part string
+	Msg  string
+	Hint string
+	Err  error
+}
+
+func (e *PosError) Error() string {
+	var s string
+	switch {
+	case e.Pos.Row > 0 || e.Pos.Line > 0:
+		s = e.Pos.String() + ": " + e.Msg
+	case e.Pos.Sheet != "":
+		s = filepath.Base(e.Pos.File) + ": sheet " + quoteSheet(e.Pos.Sheet) + ": " + e.Msg
+	case e.Part != "":
+		s = filepath.Base(e.Pos.File) + ": " + e.Part + ": " + e.Msg
+	default:
+		s = filepath.Base(e.Pos.File) + ": " + e.Msg
+	}
+	if e.Hint != "" {
+		s += " (" + e.Hint + ")"
+	}
+	return s
+}
+
+func (e *PosError) Unwrap() error { return e.Err }
+
+// IsInputError reports whether err is about the input file itself (its
+// format, encoding or content), which the user can fix, rather than an
+// unexpected failure.
+func IsInputError(err error) bool {
+	var fe *FileError
+	var pe *PosError
+	return errors.As(err, &fe) || errors.As(err, &pe)
 }
 
 // FileError is an input problem that concerns the whole file (wrong

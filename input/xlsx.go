@@ -48,34 +48,9 @@ import (
 	"io"
 	"net/url"
 	"path"
-	"path/filepath"
 	"strings"
 	"sync"
 )
-
-// WorkbookError is a problem inside a workbook part, positioned at the
-// cell (or row) where it was found.
-type WorkbookError struct {
-	Pos  Pos    // File and Sheet; Row and Col when known
-	Part string // the zip part, e.g. "xl/worksheets/sheet1.xml"
-	Msg  string
-	Err  error
-}
-
-func (e *WorkbookError) Error() string {
-	if e.Pos.Row > 0 {
-		return e.Pos.String() + ": " + e.Msg
-	}
-	s := filepath.Base(e.Pos.File) + ": "
-	if e.Pos.Sheet != "" {
-		s += "sheet " + quoteSheet(e.Pos.Sheet) + ": "
-	} else if e.Part != "" {
-		s += e.Part + ": "
-	}
-	return s + e.Msg
-}
-
-func (e *WorkbookError) Unwrap() error { return e.Err }
 
 const hintResave = "open it in Excel and save it again as .xlsx (Excel Workbook)"
 
@@ -556,7 +531,7 @@ func (b *xlsxBook) Merged(name string, maxRow int) ([]Range, error) {
 		if errors.As(err, &fe) {
 			return nil, err
 		}
-		return nil, &WorkbookError{Pos: Pos{File: b.path, Sheet: s.Name}, Part: s.part, Msg: err.Error(), Err: err}
+		return nil, &PosError{Pos: Pos{File: b.path, Sheet: s.Name}, Part: s.part, Msg: err.Error(), Err: err}
 	}
 	return ranges, nil
 }

@@ -118,7 +118,7 @@ func (p *xlSheetParser) failBetween(err error) {
 	if p.lastRow > 0 {
 		where = fmt.Sprintf(" (after row %d)", p.lastRow)
 	}
-	p.err = &WorkbookError{Pos: p.pos, Part: p.part, Msg: err.Error() + where, Err: err}
+	p.err = &PosError{Pos: p.pos, Part: p.part, Msg: err.Error() + where, Err: err}
 }
 
 func (p *xlSheetParser) errorf(col int, err error, format string, args ...any) error {
@@ -131,7 +131,7 @@ func (p *xlSheetParser) errorf(col int, err error, format string, args ...any) e
 		pos.Row = p.row.Number
 		pos.Col = col
 	}
-	return &WorkbookError{Pos: pos, Part: p.part, Msg: fmt.Sprintf(format, args...), Err: err}
+	return &PosError{Pos: pos, Part: p.part, Msg: fmt.Sprintf(format, args...), Err: err}
 }
 
 // afterRow says where a row without a number is, for messages.

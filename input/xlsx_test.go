@@ -147,9 +147,9 @@ func TestXLSXRowErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q\nwant it to contain %q", err, tt.want)
 			}
-			var we *WorkbookError
+			var we *PosError
 			if !errors.As(err, &we) || we.Pos.Sheet != "Loans" || we.Part != "xl/worksheets/sheet1.xml" {
-				t.Errorf("error %#v is not a positioned *WorkbookError", err)
+				t.Errorf("error %#v is not a positioned *PosError", err)
 			}
 			if len(got) != tt.gotRows {
 				t.Errorf("read %d rows before the error, want %d", len(got), tt.gotRows)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -25,19 +26,33 @@ var (
 
 // run is the whole program: it builds the CLI, runs it and maps the outcome
 // to an exit code. Tests call it directly.
-func run(ctx context.Context, args []string, io *IO) int {
+func run(ctx context.Context, args []string, io *IO) (code int) {
+	defer func() {
+		// A crash still explains itself and, from Explorer, waits for Enter.
+		if r := recover(); r != nil {
+			fmt.Fprintf(io.Err, "kivaconv: internal error: %v\nPlease send this message and the file you converted to your IT contact.\n%s", r, debug.Stack())
+			code = exitError
+			waitForEnter(io)
+		}
+	}()
 	app := newApp(io)
 	err := app.RunContext(ctx, args)
 	var ce *codedError
 	if err != nil && !(errors.As(err, &ce) && ce.reported) {
 		fmt.Fprintf(io.Err, "kivaconv: %v\n", err)
 	}
-	code := exitCode(err)
+	code = exitCode(err)
+	waitForEnter(io)
+	return code
+}
+
+// waitForEnter keeps the console open when Explorer started the program:
+// Windows closes it as soon as the program exits.
+func waitForEnter(io *IO) {
 	if io.Explorer {
 		fmt.Fprint(io.Err, "\nPress Enter to close this window.")
 		fmt.Fscanln(io.In)
 	}
-	return code
 }
 
 func newApp(io *IO) *cli.App {
@@ -81,6 +96,9 @@ Flags go before the files: kivaconv convert --out batches loans.xlsx`,
 			}
 			// A bare file list is a drag-and-drop: convert with defaults.
 			for _, a := range c.Args().Slice() {
+				if strings.HasPrefix(a, "-") && len(a) > 1 {
+					return usageErrorf("%s: flags must come before the files (kivaconv %s FILE...)", a, a)
+				}
 				if _, err := os.Stat(a); err != nil && !strings.ContainsAny(a, `./\`) {
 					return usageErrorf("%s: no such file or command (see kivaconv --help)", a)
 				}

@@ -117,8 +117,8 @@ func TestPreviewWritesNothing(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(filepath.Dir(in), "repayments.kiva")); !os.IsNotExist(err) {
 		t.Errorf("preview wrote an output folder")
 	}
-	if !strings.Contains(stderr, "12 repayments") {
-		t.Errorf("summary missing on stderr:\n%s", stderr)
+	if !strings.Contains(stdout, "would write: 12 repayments") {
+		t.Errorf("summary missing on stdout:\n%s", stdout)
 	}
 }
 
@@ -211,5 +211,39 @@ func TestMappingsCommands(t *testing.T) {
 	var schema map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &schema) != nil {
 		t.Errorf("schema: %d %.200s", code, out)
+	}
+}
+
+// TestBadInputCorpus runs every file of the bad-input corpus through the
+// real command: a clear one-line message naming the file, exit 2, no panic
+// and no output folder.
+func TestBadInputCorpus(t *testing.T) {
+	src := filepath.Join("..", "..", "input", "testdata", "bad")
+	entries, err := os.ReadDir(src)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("corpus: %v", err)
+	}
+	for _, e := range entries {
+		if e.Name() == "tsv_export.xls" {
+			continue // a TSV saved as .xls: readable
+		}
+		t.Run(e.Name(), func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(src, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := filepath.Join(t.TempDir(), e.Name())
+			os.WriteFile(in, data, 0o644)
+			code, stdout, stderr := runCLI(t, "convert", in)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d\n%s", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, e.Name()) || strings.Contains(stderr, "panic") || stdout != "" {
+				t.Errorf("stdout %q, stderr:\n%s", stdout, stderr)
+			}
+			if _, err := os.Stat(strings.TrimSuffix(in, filepath.Ext(in)) + ".kiva"); !os.IsNotExist(err) {
+				t.Errorf("an output folder was created")
+			}
+		})
 	}
 }

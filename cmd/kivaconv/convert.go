@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/convert"
-	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/kiva"
+	"github.com/kiva-partners/kivaconv/mappings"
 )
 
 // fileResult is one input's outcome for --json.
@@ -41,7 +42,7 @@ func toJSONIssue(i convert.Issue) issueJSON {
 	j := issueJSON{Severity: i.Severity.String(), File: filepath.Base(i.Pos.File), Sheet: i.Pos.Sheet,
 		Row: i.Pos.Row, Line: i.Pos.Line, Column: i.Column, Field: i.Field, Value: i.Value,
 		Message: i.Message, Hint: i.Hint, Record: i.Record}
-	if i.Pos.Row > 0 {
+	if i.Pos.Row > 0 && i.Pos.Col > 0 {
 		j.Cell = i.Pos.CellRef()
 	}
 	return j
@@ -60,20 +61,22 @@ func runConvert(c *cli.Context, io *IO, mode convert.Mode, friendly bool) error 
 	}
 	jsonOut := c.Bool("json")
 	out := c.String("out")
+	outDirs, err := outputDirs(files, out, mode)
+	if err != nil {
+		return err
+	}
 	var results []fileResult
 	worst := exitOK
-	for _, f := range files {
+	for i, f := range files {
+		if err := c.Context.Err(); err != nil {
+			return err
+		}
 		opts := s.opts
 		opts.Input = f
 		opts.Mode = mode
 		if mode == convert.Write {
 			opts.Overwrite = c.Bool("overwrite")
-			if out != "" {
-				opts.OutDir = out
-				if len(files) > 1 {
-					opts.OutDir = filepath.Join(out, filepath.Base(convert.DefaultOutDir(f)))
-				}
-			}
+			opts.OutDir = outDirs[i]
 		} else {
 			opts.Preview = c.Int("records")
 		}
@@ -95,15 +98,10 @@ func runConvert(c *cli.Context, io *IO, mode convert.Mode, friendly bool) error 
 		switch {
 		case err != nil:
 			code = exitCode(classify(err))
-		case sum.Rejected > 0 || (mode == convert.DryRun && sum.Errors > 0):
+		case sum.Rejected > 0 || sum.Errors > 0:
 			code = exitRejected
 		}
-		if code > worst && worst != exitUsage {
-			worst = code
-		}
-		if code == exitUsage {
-			worst = exitUsage
-		}
+		worst = worse(worst, code)
 		if jsonOut {
 			results = append(results, jsonResult(f, sum, err))
 			continue
@@ -129,6 +127,33 @@ func runConvert(c *cli.Context, io *IO, mode convert.Mode, friendly bool) error 
 	return reported(worst)
 }
 
+// outputDirs is the output folder of each input, refusing two inputs that
+// would write the same folder (repayments.xlsx and repayments.csv, or
+// jan/pay.xlsx and feb/pay.xlsx with one --out).
+func outputDirs(files []string, out string, mode convert.Mode) ([]string, error) {
+	dirs := make([]string, len(files))
+	if mode != convert.Write {
+		return dirs, nil
+	}
+	seen := map[string]string{}
+	for i, f := range files {
+		d := convert.DefaultOutDir(f)
+		switch {
+		case out != "" && len(files) == 1:
+			d = out
+		case out != "":
+			d = filepath.Join(out, filepath.Base(d))
+		}
+		key := filepath.Clean(d)
+		if prev, dup := seen[key]; dup {
+			return nil, usageErrorf("%s and %s would both be written to %s: convert them one at a time with --out, or rename one", prev, f, d)
+		}
+		seen[key] = f
+		dirs[i] = d
+	}
+	return dirs, nil
+}
+
 // classify marks input problems (unreadable file, no mapping fits,
 // missing columns) as usage errors; the rest are unexpected.
 func classify(err error) error {
@@ -136,8 +161,8 @@ func classify(err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
-	var fe *input.FileError
-	if errors.As(err, &fe) || convert.IsInputError(err) {
+	var me mappings.ErrorList
+	if convert.IsInputError(err) || errors.As(err, &me) || errors.Is(err, batch.ErrAlreadySent) {
 		return inputError(err)
 	}
 	return err
@@ -179,11 +204,15 @@ func printIssues(io *IO, sum *convert.Summary, friendly bool) {
 		shown++
 	}
 	if more := sum.Errors + sum.Warnings - shown; more > 0 {
-		where := "errors.csv"
+		where := "report.txt and errors.csv"
 		if sum.OutDir == "" {
-			where = "the output of kivaconv validate --json"
+			where = "kivaconv validate"
 		}
-		fmt.Fprintf(io.Err, "… and %d more (all of them are in %s)\n", more, where)
+		fmt.Fprintf(io.Err, "… and %d more, listed by %s", more, where)
+		if sum.IssuesTruncated > 0 {
+			fmt.Fprintf(io.Err, " (except the last %d: fix the first ones and convert again)", sum.IssuesTruncated)
+		}
+		fmt.Fprintln(io.Err)
 	}
 }
 
@@ -199,6 +228,11 @@ func colorize(io *IO, sev, s string) string {
 
 func printPreview(io *IO, sum *convert.Summary) {
 	for _, p := range sum.Preview {
+		if d, ok := p.(*kiva.LoanDraft); ok && len(d.ImageEncoded) > 80 {
+			cp := *d // a photo is thousands of characters: show its start
+			cp.ImageEncoded = fmt.Sprintf("%s… (%d characters)", d.ImageEncoded[:60], len(d.ImageEncoded))
+			p = &cp
+		}
 		b, err := json.MarshalIndent(p, "", "  ")
 		if err != nil {
 			continue
@@ -213,11 +247,10 @@ func printSummary(io *IO, sum *convert.Summary, mode convert.Mode, friendly bool
 		fmt.Fprintln(w, convert.FriendlySummary(sum))
 		return
 	}
-	if mode == convert.DryRun {
-		// stdout holds the JSON; the summary is a diagnostic.
-		w = io.Err
+	fmt.Fprint(w, convert.SummaryText(sum))
+	if mode == convert.Write && sum.Errors+sum.Warnings > 0 {
+		fmt.Fprintf(w, "  problems:  listed in %s\n", filepath.Join(sum.OutDir, "report.txt"))
 	}
-	fmt.Fprint(w, convert.Report(sum))
 }
 
 // progressPrinter draws "rows read" on a terminal's stderr.
@@ -255,9 +288,7 @@ func runValidate(c *cli.Context, io *IO) error {
 		} else if sum.Errors > 0 {
 			code = exitRejected
 		}
-		if code > worst && worst != exitUsage || code == exitUsage {
-			worst = code
-		}
+		worst = worse(worst, code)
 		if c.Bool("json") {
 			results = append(results, jsonResult(f, sum, err))
 			continue
@@ -281,5 +312,3 @@ func runValidate(c *cli.Context, io *IO) error {
 	}
 	return reported(worst)
 }
-
-var _ = strings.TrimSpace

@@ -15,7 +15,7 @@ const (
 	exitCanceled = 130 // interrupted (Ctrl-C)
 )
 
-// exitError carries an exit code through urfave/cli.
+// codedError carries an exit code through urfave/cli.
 type codedError struct {
 	code     int
 	err      error
@@ -37,6 +37,28 @@ func reported(code int) error {
 		return nil
 	}
 	return &codedError{code: code, err: fmt.Errorf("exit %d", code), reported: true}
+}
+
+// worse combines the outcomes of several files: an interruption beats an
+// unexpected error, which beats a usage error, which beats rejected rows.
+func worse(a, b int) int {
+	rank := func(c int) int {
+		switch c {
+		case exitCanceled:
+			return 4
+		case exitError:
+			return 3
+		case exitUsage:
+			return 2
+		case exitRejected:
+			return 1
+		}
+		return 0
+	}
+	if rank(b) > rank(a) {
+		return b
+	}
+	return a
 }
 
 // exitCode maps an error to the process exit code: the one place that does.

@@ -22,7 +22,7 @@ type IO struct {
 }
 
 func newSystemIO() *IO {
-	tty := term.IsTerminal(int(os.Stderr.Fd()))
+	tty := term.IsTerminal(int(os.Stderr.Fd())) && enableEscapes(os.Stderr)
 	return &IO{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		ErrTTY:   tty,

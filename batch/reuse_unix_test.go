@@ -1,0 +1,81 @@
+//go:build unix
+
+package batch
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+func TestRewriteReusesFiles(t *testing.T) {
+	setVar(t, &commitEvery, 3)
+	dir := t.TempDir()
+	long := func(i int) string { return "123456789.123456" }
+	convertN(t, dir, 20, 2, long) // 10 files, longer than what follows
+	inodes := map[uint64]bool{}
+	for i := 3; i <= 10; i++ {
+		inodes[ino(t, filepath.Join(dir, BatchFileName(KindRepayments, i)))] = true
+	}
+	// Another name for repayments-0001.json, and a symbolic link in place
+	// of repayments-0002.json: neither may be written through.
+	outside := t.TempDir()
+	first, _ := os.ReadFile(filepath.Join(dir, "repayments-0001.json"))
+	if err := os.Link(filepath.Join(dir, "repayments-0001.json"), filepath.Join(outside, "kept.json")); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(outside, "target.json")
+	if err := os.WriteFile(target, []byte("mine\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	second := filepath.Join(dir, "repayments-0002.json")
+	if err := os.Remove(second); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, second); err != nil {
+		t.Fatal(err)
+	}
+
+	short := func(i int) string { return fmt.Sprint(i) }
+	m := convertN(t, dir, 17, 2, short) // 9 files
+	ref := t.TempDir()
+	convertN(t, ref, 17, 2, short)
+	sameFolder(t, dir, ref)
+	if errs := m.Verify(dir); errs != nil {
+		t.Error(errs)
+	}
+	linked := ino(t, filepath.Join(outside, "kept.json"))
+	reused := 0
+	for _, b := range m.Batches {
+		switch i := ino(t, filepath.Join(dir, b.File)); {
+		case i == linked:
+			t.Errorf("%s written through another file's hard link", b.File)
+		case inodes[i]:
+			reused++
+		}
+	}
+	if reused != 8 { // all old files but the hard-linked one and the symlink
+		t.Errorf("%d of 9 files reused, want 8", reused)
+	}
+	if got, _ := os.ReadFile(filepath.Join(outside, "kept.json")); !bytes.Equal(got, first) {
+		t.Errorf("hard link changed:\n%s", got)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "mine\n" {
+		t.Errorf("symlink target changed: %q", got)
+	}
+	if fi, err := os.Lstat(second); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("repayments-0002.json is not a plain file: %v, %v", fi, err)
+	}
+}
+
+func ino(t *testing.T, path string) uint64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return uint64(fi.Sys().(*syscall.Stat_t).Ino)
+}
