@@ -15,7 +15,7 @@ import (
 // BenchmarkRepaymentsCSV converts a 100k-row repayments CSV to batches
 // (the end-to-end figures for 1M rows come from `make bench`).
 func BenchmarkRepaymentsCSV(b *testing.B) {
-	const rows = 100000
+	const rows = 300000
 	dir := b.TempDir()
 	in := filepath.Join(dir, "pay.csv")
 	f, err := os.Create(in)

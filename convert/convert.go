@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -120,8 +119,6 @@ type run struct {
 	rules kiva.Rules
 	out   sink
 	m     *mappings.Mapping
-
-	totals map[string]*Total
 }
 
 // Run converts one input file. It returns an error only when the file
@@ -131,7 +128,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
-	c := &run{ctx: ctx, opts: opts, totals: map[string]*Total{},
+	c := &run{ctx: ctx, opts: opts,
 		sum: &Summary{Input: opts.Input, Totals: []Total{}, Batches: []string{}}}
 	book, err := input.Open(opts.Input, input.Options{Encoding: opts.Encoding, Delimiter: opts.Delimiter})
 	if err != nil {
@@ -221,7 +218,6 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		c.out.abort()
 		return nil, err
 	}
-	c.finishTotals()
 	if err := c.out.close(c); err != nil {
 		return nil, err
 	}
@@ -291,27 +287,6 @@ func (c *run) problems(ps []kiva.Problem, record string, where func(path string)
 	return bad
 }
 
-func (c *run) addTotal(currency string, a kiva.Amount) {
-	t := c.totals[currency]
-	if t == nil {
-		t = &Total{Currency: currency}
-		c.totals[currency] = t
-	}
-	t.Amount = t.Amount.Add(a)
-	t.Records++
-}
-
-func (c *run) finishTotals() {
-	keys := make([]string, 0, len(c.totals))
-	for k := range c.totals {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		c.sum.Totals = append(c.sum.Totals, *c.totals[k])
-	}
-}
-
 // progress reports rows read every so often and checks for cancellation.
 func (c *run) progress() error {
 	if c.sum.Rows%256 != 0 {
@@ -348,6 +323,7 @@ func (c *run) dataRows(l *layout, h *head, fn func(r *input.Row) error) error {
 			return err
 		}
 	}
+	h.rest = input.Prefetch(h.rest) // the file is decoded on another core
 	for h.rest.Next() {
 		if err := visit(h.rest.Row()); err != nil {
 			return err

@@ -71,7 +71,6 @@ func (c *run) repayments(p *sheetPlan) error {
 			return nil
 		}
 		c.sum.Records++
-		c.addTotal(c.m.Currency, rep.Amount)
 		return c.out.repayment(rep, c.m.Currency)
 	})
 }

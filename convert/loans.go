@@ -426,7 +426,6 @@ func (c *run) emitDraft(l *layout, sched *schedule, ms []member, groupID string,
 		return reject()
 	}
 	c.sum.Records++
-	c.addTotal(d.Currency, d.Total())
 	return c.out.loanDraft(d)
 }
 

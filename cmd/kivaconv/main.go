@@ -1,14 +1,21 @@
 // Command kivaconv turns MIS spreadsheet exports into Kiva Partner API JSON
-// batches for review. See doc.go for the manual.
+// batches for review. The manual is README.md and `kivaconv --help`.
 package main
 
 import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// Most of the heap is long-lived and pointer-free (the set of loan
+		// ids seen): collecting at 1.5× instead of 2× the live heap keeps
+		// memory flat at little CPU cost (README "Performance").
+		debug.SetGCPercent(50)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args, newSystemIO())
 	stop()
