@@ -73,8 +73,8 @@ type Summary struct {
 	Mapping     string   `json:"mapping"`
 	MappingFrom string   `json:"mapping_source"`
 	Kind        string   `json:"kind"`
-	OutDir      string   `json:"out_dir,omitempty"`
-	Sheet       string   `json:"sheet,omitempty"`
+	OutDir      string   `json:"out_dir"`
+	Sheet       string   `json:"sheet"`
 	HeaderRow   int      `json:"header_row"`
 	Rows        int      `json:"rows"`
 	Records     int      `json:"records"`
@@ -83,11 +83,11 @@ type Summary struct {
 	Warnings    int      `json:"warnings"`
 	Totals      []Total  `json:"totals"`
 	Batches     []string `json:"batches"`
-	Unmapped    []string `json:"unmapped_columns,omitempty"`
-	Notes       []string `json:"notes,omitempty"`
+	Unmapped    []string `json:"unmapped_columns"`
+	Notes       []string `json:"notes"`
 	Issues      []Issue  `json:"-"`
 	// IssuesTruncated counts issues not kept in Issues (over maxIssues).
-	IssuesTruncated int `json:"issues_truncated,omitempty"`
+	IssuesTruncated int `json:"issues_truncated"`
 	// Preview holds the first records as the JSON that would be written.
 	Preview []any `json:"-"`
 }
@@ -129,7 +129,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		opts.Today = time.Now()
 	}
 	c := &run{ctx: ctx, opts: opts,
-		sum: &Summary{Input: opts.Input, Totals: []Total{}, Batches: []string{}}}
+		sum: &Summary{Input: opts.Input, Totals: []Total{}, Batches: []string{}, Unmapped: []string{}, Notes: []string{}}}
 	book, err := input.Open(opts.Input, input.Options{Encoding: opts.Encoding, Delimiter: opts.Delimiter})
 	if err != nil {
 		return nil, err

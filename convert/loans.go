@@ -34,6 +34,7 @@ type member struct {
 // group collects the rows of one group loan until the sheet ends.
 type group struct {
 	id      string
+	firstID value // the group id cell of its first row
 	members []member
 	bad     bool
 }
@@ -107,6 +108,10 @@ func (c *run) loanDrafts(p *sheetPlan, sched *schedule) error {
 		g.members = nil
 		if g.bad {
 			c.sum.Rejected += len(ms)
+			v := g.firstID
+			c.issue(Issue{Severity: kiva.Error, Pos: v.pos, Column: v.col, Field: c.m.GroupBy, Value: v.raw, Record: g.id,
+				Message: fmt.Sprintf("group loan %s (%d rows) is not converted because of the errors in its rows", g.id, len(ms)),
+				Hint:    "fix the cells listed for its rows; a group loan is sent whole or not at all"})
 			return nil
 		}
 		return c.emitDraft(l, sched, ms, g.id, loanSeen)
@@ -123,7 +128,7 @@ func (c *run) loanDrafts(p *sheetPlan, sched *schedule) error {
 			sched.used[id] = true // its schedule rows have a loan, valid or not
 			g := groups[id]
 			if g == nil {
-				g = &group{id: id}
+				g = &group{id: id, firstID: vals[groupI]}
 				groups[id] = g
 				order = append(order, g)
 			}
@@ -514,6 +519,11 @@ func (c *run) readSchedule(main *sheetPlan) (*schedule, error) {
 		}
 	}
 	if !found {
+		if required && c.book.Format() == input.CSV {
+			return nil, &input.FileError{File: c.book.Path(),
+				Msg:  "loan drafts need a repayment schedule, and a CSV file holds only one sheet",
+				Hint: "use a workbook (.xlsx) with a " + firstOr(sm.Sheets, "Schedule") + " sheet, or set schedule.required: false in your mapping to send drafts without schedules"}
+		}
 		if required {
 			return nil, &input.FileError{File: c.book.Path(),
 				Msg:  fmt.Sprintf("no schedule sheet (%s) was found", strings.Join(sm.Sheets, ", ")),

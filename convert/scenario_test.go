@@ -1236,8 +1236,8 @@ func TestScenarioLoanDrafts(t *testing.T) {
 				)),
 				sched: append(oneSched, inst("G1", dec20, "300")),
 			},
-			counts: counts{records: 1, rejected: 3, errors: 1},
-			issues: []want{e("Loans!F4", "10O")},
+			counts: counts{records: 1, rejected: 3, errors: 2},
+			issues: []want{e("Loans!F4", "10O"), e("Loans!R3", "group loan G1 (3 rows) is not converted")},
 			check:  draftsAre("L1"),
 		},
 		{

@@ -103,7 +103,7 @@ Flags go before the files: kivaconv convert --out batches loans.xlsx`,
 					return usageErrorf("%s: no such file or command (see kivaconv --help)", a)
 				}
 			}
-			return runConvert(c, io, convert.Write, true)
+			return runConvert(c, io, cmdDrop)
 		},
 		Commands: []*cli.Command{
 			{
@@ -120,7 +120,7 @@ Examples:
    kivaconv convert --json repayments-*.csv > summary.json`,
 				Flags: append(append([]cli.Flag{}, convertFlags...), writeFlags...),
 				Action: func(c *cli.Context) error {
-					return runConvert(c, io, convert.Write, false)
+					return runConvert(c, io, cmdConvert)
 				},
 			},
 			{
@@ -133,7 +133,7 @@ Examples:
 				Flags: append(append([]cli.Flag{}, convertFlags...),
 					&cli.IntFlag{Name: "records", Aliases: []string{"n"}, Value: 3, Usage: "how many records to show"}),
 				Action: func(c *cli.Context) error {
-					return runConvert(c, io, convert.DryRun, false)
+					return runConvert(c, io, cmdPreview)
 				},
 			},
 			{
@@ -147,7 +147,7 @@ Examples:
    kivaconv validate --strict --json export.xlsx`,
 				Flags: convertFlags,
 				Action: func(c *cli.Context) error {
-					return runValidate(c, io)
+					return runConvert(c, io, cmdValidate)
 				},
 			},
 			mappingsCommand(io),

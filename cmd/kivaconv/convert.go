@@ -18,8 +18,8 @@ import (
 type fileResult struct {
 	*convert.Summary
 	Issues  []issueJSON `json:"issues"`
-	Preview []any       `json:"preview,omitempty"`
-	Error   string      `json:"error,omitempty"`
+	Preview []any       `json:"preview,omitempty"` // preview only
+	Error   string      `json:"error"`             // why the file could not be converted at all
 	Input   string      `json:"input"`
 }
 
@@ -48,9 +48,19 @@ func toJSONIssue(i convert.Issue) issueJSON {
 	return j
 }
 
-// runConvert converts (or previews) every input and prints the outcome.
-// friendly selects the wording for a coordinator who dropped a file.
-func runConvert(c *cli.Context, io *IO, mode convert.Mode, friendly bool) error {
+// command is what the user asked of the files.
+type command int
+
+const (
+	cmdConvert  command = iota // write batch folders
+	cmdDrop                    // convert, worded for a coordinator who dropped a file
+	cmdPreview                 // dry run: first records and summary
+	cmdValidate                // dry run: problems only
+)
+
+// runConvert converts, previews or validates every input and prints the
+// outcome; the exit code is the worst outcome of all files.
+func runConvert(c *cli.Context, io *IO, cmd command) error {
 	files, err := inputs(c)
 	if err != nil {
 		return err
@@ -59,62 +69,67 @@ func runConvert(c *cli.Context, io *IO, mode convert.Mode, friendly bool) error 
 	if err != nil {
 		return err
 	}
+	mode := convert.Write
+	if cmd == cmdPreview || cmd == cmdValidate {
+		mode = convert.DryRun
+	}
 	jsonOut := c.Bool("json")
-	out := c.String("out")
-	outDirs, err := outputDirs(files, out, mode)
+	outDirs, err := outputDirs(files, c.String("out"), mode)
 	if err != nil {
 		return err
 	}
-	var results []fileResult
+	results := []fileResult{}
 	worst := exitOK
 	for i, f := range files {
 		if err := c.Context.Err(); err != nil {
 			return err
 		}
 		opts := s.opts
-		opts.Input = f
-		opts.Mode = mode
+		opts.Input, opts.Mode, opts.OutDir = f, mode, outDirs[i]
 		if mode == convert.Write {
 			opts.Overwrite = c.Bool("overwrite")
-			opts.OutDir = outDirs[i]
-		} else {
+		}
+		if cmd == cmdPreview {
 			opts.Preview = c.Int("records")
 		}
 		ref, refPath, err := s.reference(io, f)
+		var sum *convert.Summary
 		if err == nil {
 			opts.Reference, opts.ReferencePath = ref, refPath
 			if io.ErrTTY && !jsonOut {
 				opts.Progress = progressPrinter(io, f)
 			}
-		}
-		var sum *convert.Summary
-		if err == nil {
 			sum, err = convert.Run(c.Context, opts)
-		}
-		if opts.Progress != nil {
-			fmt.Fprint(io.Err, "\r\033[K")
+			if opts.Progress != nil {
+				fmt.Fprint(io.Err, "\r\033[K")
+			}
 		}
 		code := exitOK
 		switch {
 		case err != nil:
-			code = exitCode(classify(err))
+			err = classify(err)
+			code = exitCode(err)
 		case sum.Rejected > 0 || sum.Errors > 0:
 			code = exitRejected
 		}
 		worst = worse(worst, code)
-		if jsonOut {
+		switch {
+		case jsonOut:
 			results = append(results, jsonResult(f, sum, err))
-			continue
+		case err != nil:
+			printFailure(io, f, err, cmd == cmdDrop)
+		case cmd == cmdValidate:
+			for _, i := range sum.Issues {
+				fmt.Fprintln(io.Out, i.Text())
+			}
+			fmt.Fprintf(io.Err, "%s: %s, %d error(s), %d warning(s)\n", filepath.Base(f), rowsWord(sum.Rows), sum.Errors, sum.Warnings)
+		default:
+			if cmd == cmdPreview {
+				printPreview(io, sum)
+			}
+			printIssues(io, sum)
+			printSummary(io, sum, cmd)
 		}
-		if err != nil {
-			printFailure(io, f, classify(err), friendly)
-			continue
-		}
-		if mode == convert.DryRun {
-			printPreview(io, sum)
-		}
-		printIssues(io, sum, friendly)
-		printSummary(io, sum, mode, friendly)
 	}
 	if jsonOut {
 		enc := json.NewEncoder(io.Out)
@@ -125,6 +140,13 @@ func runConvert(c *cli.Context, io *IO, mode convert.Mode, friendly bool) error 
 		}
 	}
 	return reported(worst)
+}
+
+func rowsWord(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return fmt.Sprintf("%d rows", n)
 }
 
 // outputDirs is the output folder of each input, refusing two inputs that
@@ -194,7 +216,7 @@ func printFailure(io *IO, f string, err error, friendly bool) {
 // are in errors.csv and --json.
 const maxShownIssues = 30
 
-func printIssues(io *IO, sum *convert.Summary, friendly bool) {
+func printIssues(io *IO, sum *convert.Summary) {
 	shown := 0
 	for _, i := range sum.Issues {
 		if shown == maxShownIssues {
@@ -241,14 +263,14 @@ func printPreview(io *IO, sum *convert.Summary) {
 	}
 }
 
-func printSummary(io *IO, sum *convert.Summary, mode convert.Mode, friendly bool) {
+func printSummary(io *IO, sum *convert.Summary, cmd command) {
 	w := io.Out
-	if friendly {
+	if cmd == cmdDrop {
 		fmt.Fprintln(w, convert.FriendlySummary(sum))
 		return
 	}
 	fmt.Fprint(w, convert.SummaryText(sum))
-	if mode == convert.Write && sum.Errors+sum.Warnings > 0 {
+	if cmd == cmdConvert && sum.Errors+sum.Warnings > 0 {
 		fmt.Fprintf(w, "  problems:  listed in %s\n", filepath.Join(sum.OutDir, "report.txt"))
 	}
 }
@@ -259,56 +281,4 @@ func progressPrinter(io *IO, f string) func(int) {
 	return func(rows int) {
 		fmt.Fprintf(io.Err, "\r\033[K%s: %d rows read…", name, rows)
 	}
-}
-
-// runValidate lists problems only.
-func runValidate(c *cli.Context, io *IO) error {
-	files, err := inputs(c)
-	if err != nil {
-		return err
-	}
-	s, err := loadSettings(c, io)
-	if err != nil {
-		return err
-	}
-	worst := exitOK
-	var results []fileResult
-	for _, f := range files {
-		opts := s.opts
-		opts.Input, opts.Mode = f, convert.DryRun
-		ref, refPath, err := s.reference(io, f)
-		var sum *convert.Summary
-		if err == nil {
-			opts.Reference, opts.ReferencePath = ref, refPath
-			sum, err = convert.Run(c.Context, opts)
-		}
-		code := exitOK
-		if err != nil {
-			code = exitCode(classify(err))
-		} else if sum.Errors > 0 {
-			code = exitRejected
-		}
-		worst = worse(worst, code)
-		if c.Bool("json") {
-			results = append(results, jsonResult(f, sum, err))
-			continue
-		}
-		if err != nil {
-			printFailure(io, f, classify(err), false)
-			continue
-		}
-		for _, i := range sum.Issues {
-			fmt.Fprintln(io.Out, i.Text())
-		}
-		fmt.Fprintf(io.Err, "%s: %d rows, %d errors, %d warnings\n", filepath.Base(f), sum.Rows, sum.Errors, sum.Warnings)
-	}
-	if c.Bool("json") {
-		enc := json.NewEncoder(io.Out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(map[string]any{"version": version, "results": results, "exit_code": worst}); err != nil {
-			return err
-		}
-	}
-	return reported(worst)
 }
