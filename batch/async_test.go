@@ -126,77 +126,207 @@ func TestJournalsManyBatches(t *testing.T) {
 // temporary files, which the next Create removes.
 func TestStateBeforeClose(t *testing.T) {
 	setVar(t, &commitEvery, 2)
-	for _, earlier := range []int{0, 30} {
-		t.Run(fmt.Sprint("earlier=", earlier), func(t *testing.T) {
-			dir := t.TempDir()
-			old := map[string]string{}
-			if earlier > 0 {
-				m := convertN(t, dir, earlier, 1, func(int) string { return "9.99" })
-				for _, b := range m.Batches {
-					old[b.File] = b.SHA256
-				}
-			}
-			w := mustCreate(t, dir, CreateOptions{Kind: KindRepayments, BatchSize: 1})
-			for i := range 9 {
-				if err := w.AddRepayment(repayment(i, "1.5"), ""); err != nil {
-					t.Fatal(err)
-				}
-			}
-			fl := w.fl
-			if err := fl.stop(); err != nil { // the writer is idle from here: look
-				t.Fatal(err)
-			}
-			if earlier == 0 {
-				// Every 2 files a commit starts; the next one waits for it:
-				// 6 of 9 files are in place, 2 are being committed.
-				if fl.committed != 6 || fl.syncEnd != 8 {
-					t.Errorf("%d files committed in the background (up to %d being committed), want 6 (8)", fl.committed, fl.syncEnd)
-				}
-			}
-			// Let the helpers finish, for a stable folder to look at.
-			for fl.takeover != nil {
-				if err := fl.pollTakeover(true); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := fl.finishCommit(); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := os.Stat(filepath.Join(dir, ManifestFile)); !errors.Is(err, os.ErrNotExist) {
-				t.Fatalf("manifest before Close: %v", err)
-			}
-			written := map[string]string{}
-			for _, b := range fl.batches[:fl.committed] {
-				written[b.File] = b.SHA256
-			}
-			temps := 0
-			for _, n := range names(t, dir) {
-				switch {
-				case IsBatchFile(n):
-					sum, err := FileSHA256(filepath.Join(dir, n))
-					if err != nil || (sum != written[n] && sum != old[n]) {
-						t.Errorf("%s is under its final name with unfinished content", n)
-					}
-				case strings.Contains(n, ".tmp-"):
-					temps++
-				default:
-					t.Errorf("unexpected %s", n)
-				}
-			}
-			if temps == 0 {
-				t.Error("no temporary files")
-			}
-			// A crash here: the next conversion starts clean.
-			w2 := mustCreate(t, dir, CreateOptions{Kind: KindRepayments, BatchSize: 1})
-			for _, n := range names(t, dir) {
-				if strings.Contains(n, ".tmp-") {
-					t.Errorf("Create left %s", n)
-				}
-			}
-			w2.Abort()
-			w.Abort()
-		})
+	for _, kind := range []string{KindRepayments, KindLoanDraft} {
+		for _, earlier := range []int{0, 30} {
+			t.Run(fmt.Sprint(kind, "/earlier=", earlier), func(t *testing.T) {
+				stateBeforeClose(t, kind, earlier)
+			})
+		}
 	}
+}
+
+// stateBeforeClose writes 9 files of kind into a folder that holds earlier
+// files of a previous conversion, and looks at the folder before Close.
+func stateBeforeClose(t *testing.T, kind string, earlier int) {
+	dir := t.TempDir()
+	old := map[string]string{}
+	if earlier > 0 {
+		var m *Manifest
+		if kind == KindLoanDraft {
+			m = convertDrafts(t, dir, earlier, "9.99")
+		} else {
+			m = convertN(t, dir, earlier, 1, func(int) string { return "9.99" })
+		}
+		for _, b := range m.Batches {
+			old[b.File] = b.SHA256
+		}
+	}
+	w := mustCreate(t, dir, CreateOptions{Kind: kind, BatchSize: 1})
+	for i := range 9 {
+		if err := addOne(w, i, "1.5"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fl := w.fl
+	if err := fl.stop(); err != nil { // the writer is idle from here: look
+		t.Fatal(err)
+	}
+	if earlier == 0 {
+		// Every 2 files a commit starts; the next one waits for it:
+		// 6 of 9 files are in place, 2 are being committed.
+		if fl.committed != 6 || fl.syncEnd != 8 {
+			t.Errorf("%d files committed in the background (up to %d being committed), want 6 (8)", fl.committed, fl.syncEnd)
+		}
+	}
+	// Let the helpers finish, for a stable folder to look at.
+	for fl.takeover != nil {
+		if err := fl.pollTakeover(true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fl.finishCommit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ManifestFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("manifest before Close: %v", err)
+	}
+	written := map[string]string{}
+	for _, b := range fl.batches[:fl.committed] {
+		written[b.File] = b.SHA256
+	}
+	temps := 0
+	for _, n := range names(t, dir) {
+		switch {
+		case IsBatchFile(n):
+			sum, err := FileSHA256(filepath.Join(dir, n))
+			if err != nil || (sum != written[n] && sum != old[n]) {
+				t.Errorf("%s is under its final name with unfinished content", n)
+			}
+		case strings.Contains(n, ".tmp-"):
+			temps++
+		default:
+			t.Errorf("unexpected %s", n)
+		}
+	}
+	if temps == 0 {
+		t.Error("no temporary files")
+	}
+	// A crash here: the next conversion starts clean.
+	w2 := mustCreate(t, dir, CreateOptions{Kind: kind, BatchSize: 1})
+	for _, n := range names(t, dir) {
+		if strings.Contains(n, ".tmp-") {
+			t.Errorf("Create left %s", n)
+		}
+	}
+	w2.Abort()
+	w.Abort()
+}
+
+// addOne adds the i-th record, of amount, to w: a repayment or a loan
+// draft as w's kind is.
+func addOne(w *Writer, i int, amount string) error {
+	if w.kind == KindLoanDraft {
+		_, err := w.AddLoanDraft(draft(fmt.Sprintf("L%05d", i), "KES", amount))
+		return err
+	}
+	return w.AddRepayment(repayment(i, amount), "")
+}
+
+// convertDrafts writes n loan drafts (amount given) and checks each file
+// is what Encode gives for its draft and what the manifest says of it.
+func convertDrafts(t *testing.T, dir string, n int, amount string) *Manifest {
+	t.Helper()
+	w := mustCreate(t, dir, CreateOptions{Kind: KindLoanDraft, Overwrite: true})
+	var want [][]byte
+	for i := range n {
+		d := draft(fmt.Sprintf("L%05d", i), "KES", amount)
+		want = append(want, mustEncode(t, d))
+		file, err := w.AddLoanDraft(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if file != BatchFileName(KindLoanDraft, i+1) {
+			t.Fatalf("file %s, want %s", file, BatchFileName(KindLoanDraft, i+1))
+		}
+	}
+	m := mustClose(t, w, info())
+	if len(m.Batches) != n || m.Counts.RecordsWritten != n {
+		t.Fatalf("%d batches, %d records, want %d", len(m.Batches), m.Counts.RecordsWritten, n)
+	}
+	for i, b := range m.Batches {
+		got, err := os.ReadFile(filepath.Join(dir, b.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want[i]) {
+			t.Errorf("%s =\n%s\nwant\n%s", b.File, got, want[i])
+		}
+		if b.File != BatchFileName(KindLoanDraft, i+1) || b.Records != 1 || b.SHA256 != SHA256(want[i]) ||
+			!slices.Equal(b.LoanIDs, []string{fmt.Sprintf("L%05d", i)}) {
+			t.Errorf("manifest entry %+v", b)
+		}
+	}
+	if errs := m.Verify(dir); errs != nil {
+		t.Error(errs)
+	}
+	assertNoTemp(t, dir)
+	return m
+}
+
+// Loan drafts take the repayments' path: every way of making the files
+// durable and every commit cadence give the same files, into a new folder
+// or over a previous conversion's (of more, fewer, or other files).
+func TestLoanDraftCommitModes(t *testing.T) {
+	for _, syncfs := range []bool{true, false} {
+		for _, every := range []int{1, 3, 256} {
+			t.Run(fmt.Sprintf("syncfs=%v/every=%d", syncfs, every), func(t *testing.T) {
+				setVar(t, &useSyncfs, syncfs)
+				setVar(t, &commitEvery, every)
+				dir := t.TempDir()
+				convertDrafts(t, dir, 40, "12.5")
+				convertDrafts(t, dir, 55, "1234567.25") // longer files, more of them
+				convertDrafts(t, dir, 17, "3")          // shorter, fewer
+				drafts := func(n int) []string {
+					var want []string
+					for i := range n {
+						want = append(want, BatchFileName(KindLoanDraft, i+1))
+					}
+					return append(want, ManifestFile)
+				}
+				if got, want := names(t, dir), drafts(17); !slices.Equal(got, want) {
+					t.Errorf("files %v, want %v", got, want)
+				}
+				// Over another kind's folder.
+				convertN(t, dir, 30, 2, func(int) string { return "5" })
+				convertDrafts(t, dir, 4, "8")
+				if got, want := names(t, dir), drafts(4); !slices.Equal(got, want) {
+					t.Errorf("files %v, want %v", got, want)
+				}
+			})
+		}
+	}
+}
+
+func TestLoanDraftWriteErrorSurfaces(t *testing.T) {
+	boom := errors.New("disk full")
+	calls := 0
+	setVar(t, &createTemp, func(dir, pattern string) (*os.File, error) {
+		if calls++; calls == 3 {
+			return nil, boom
+		}
+		return os.CreateTemp(dir, pattern)
+	})
+	dir := t.TempDir()
+	w := mustCreate(t, dir, CreateOptions{Kind: KindLoanDraft})
+	var err error
+	for i := range 2000 {
+		if err = addOne(w, i, "1"); err != nil {
+			break
+		}
+		if i > 100 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "loan-draft-0003.json") {
+		t.Fatalf("err = %v, want %v naming loan-draft-0003.json", err, boom)
+	}
+	if _, err2 := w.Close(info()); err2 != err {
+		t.Errorf("Close = %v", err2)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ManifestFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("manifest written after a failure: %v", err)
+	}
+	assertNoTemp(t, dir)
 }
 
 // addUntilError adds repayments until one fails (the background writer

@@ -29,23 +29,27 @@
 // each batch file, so send can tell (Manifest.Verify) when a reviewer
 // edited one, and which.
 //
-// Loan drafts (one per file, few) and manifest.json, report.txt and
-// errors.csv are written by WriteFileAtomic: a temporary file in the same
-// folder, fsync, rename, fsync of the folder.
+// manifest.json, report.txt and errors.csv are written by
+// WriteFileAtomic: a temporary file in the same folder, fsync, rename,
+// fsync of the folder.
 //
-// Repayments and journals come in thousands of files, and two fsyncs per
-// file would cost more than the whole conversion. Their batches are
-// encoded and written by one background goroutine, in order, each to a
-// temporary file (".repayments-0001.json.tmp-…") that is written and
-// closed without an fsync. Every few hundred files, and for the rest at
-// Close, the files written are committed: made durable all at once, with
-// one syncfs(2) of the folder's filesystem on Linux (elsewhere each file
-// was fsynced before it was closed), and only then renamed, in order, to
-// their final names. A commit runs on a short-lived goroutine while the
-// writing goes on; commits run one at a time, in order. Close then removes
-// the previous conversion's batch files that this one did not replace,
-// fsyncs the folder once, and writes manifest.json atomically (temporary
-// file, fsync, rename, fsync of the folder).
+// Batch files come in thousands (a 100,000-row loans workbook makes some
+// 40,000 loan drafts, one per file), and two fsyncs per file would cost
+// more than the whole conversion. Loan drafts, repayments batches and
+// journals batches alike are encoded and written by one background
+// goroutine, in order, each to a temporary file
+// (".loan-draft-0001.json.tmp-…") that is written and closed without an
+// fsync. Every few hundred files, and for the rest at Close, the files
+// written are committed: made durable all at once, with one syncfs(2) of
+// the folder's filesystem on Linux (elsewhere each file was fsynced before
+// it was closed), and only then renamed, in order, to their final names.
+// A commit runs on a short-lived goroutine while the writing goes on;
+// commits run one at a time, in order. Close then removes the previous
+// conversion's batch files that this one did not replace, fsyncs the
+// folder once, and writes manifest.json atomically (temporary file, fsync,
+// rename, fsync of the folder). So the name AddLoanDraft returns is the
+// file's final name, but the file is there under it, complete and
+// durable, only from a commit on: for certain once Close has returned.
 //
 // When the folder holds a previous conversion's batch files, they are
 // rewritten in place instead of creating as many new files and deleting
@@ -64,9 +68,11 @@
 //     previous conversion, untouched, or renamed away to temporary names
 //     (durably, before any new byte went into them); batch files of this
 //     conversion that were committed (their content was durable before
-//     the rename); temporary files. send refuses the folder; the next
-//     Create removes the temporary files and the next Close replaces or
-//     removes the batch files.
+//     the rename); temporary files, complete or not. send refuses the
+//     folder; the next Create removes the temporary files and the next
+//     Close replaces or removes the batch files. Loan drafts are no
+//     exception: a draft handed to AddLoanDraft may be anywhere from not
+//     yet written to committed, and none can be sent.
 //   - in the middle of a commit's renames: the same. A rename that did
 //     not reach the disk leaves the file under its temporary name; none
 //     can leave an incomplete file under a batch file's name, since the

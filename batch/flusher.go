@@ -19,8 +19,13 @@ import (
 
 // flushQueue is how many full batches may wait for the background writer
 // before Add blocks: enough to ride out a slow write, small enough that a
-// writer's memory does not depend on the input's size.
-const flushQueue = 4
+// writer's memory does not depend on the input's size. draftQueue is the
+// same for loan drafts, one per file: usually much smaller than a batch,
+// though one with a photo may not be.
+const (
+	flushQueue = 4
+	draftQueue = 16
+)
 
 // commitEvery is how many temporary batch files the background writer lets
 // pile up before it commits them (makes them durable, then renames them);
@@ -28,16 +33,18 @@ const flushQueue = 4
 // each commit costs one syncfs, shared by a few hundred files.
 var commitEvery = 256
 
-// flushJob is one full batch handed to the background writer, which owns
-// its slice until it sends it back on free.
+// flushJob is one full batch, or one loan draft, handed to the background
+// writer, which owns its slice until it sends it back on free (and the
+// draft until it is written).
 type flushJob struct {
 	file  string
 	reps  []kiva.Repayment
 	jours []kiva.Journal
+	draft *kiva.LoanDraft
 }
 
-// flusher is the background writer of a repayments or journals Writer: one
-// goroutine that takes full batches in order, encodes and hashes each and
+// flusher is the background writer of a Writer: one goroutine that takes
+// full batches (or loan drafts) in order, encodes and hashes each and
 // writes it to a temporary file beside its final name. Every commitEvery
 // files it commits them: one syncfs, then the renames to their final names,
 // in order, on a short-lived goroutine of their own so that writing goes
@@ -72,20 +79,24 @@ type flusher struct {
 	syncing   chan commitResult // the commit in flight, if any, of temps[committed:syncEnd]
 	syncEnd   int
 	err       error  // the first failure; later jobs are dropped
-	buf       []byte // encoding buffer, reused
+	buf       []byte // encoding buffer of repayments and journals, reused
 }
 
 // startFlusher starts w's background writer. dirf is the open folder when
 // syncfs is to be used (the flusher then owns it), old the names of the
 // batch files found in the folder.
 func startFlusher(w *Writer, dirf *os.File, old []string) *flusher {
+	queue := flushQueue
+	if w.kind == KindLoanDraft {
+		queue = draftQueue
+	}
 	f := &flusher{
 		dir:     w.dir,
 		kind:    w.kind,
 		wrapped: w.wrapped,
 		dirf:    dirf,
 		old:     old,
-		jobs:    make(chan flushJob, flushQueue),
+		jobs:    make(chan flushJob, queue),
 		free:    make(chan flushJob, flushQueue+2),
 		done:    make(chan struct{}),
 	}
@@ -119,6 +130,9 @@ func (f *flusher) run() {
 				f.err = err
 				f.failed.Store(true)
 			}
+		}
+		if j.draft != nil {
+			continue // nothing to recycle
 		}
 		clear(j.reps)
 		clear(j.jours)
@@ -163,25 +177,39 @@ func (f *flusher) closeDir() {
 	}
 }
 
-// write encodes one batch and writes it to a temporary file.
+// write encodes one batch or loan draft and writes it to a temporary file.
 func (f *flusher) write(j flushJob) error {
 	if f.old != nil {
 		f.takeOver()
 	}
-	var records int
-	if f.kind == KindRepayments {
+	b := Batch{File: j.file, Kind: f.kind}
+	var data []byte
+	switch {
+	case j.draft != nil:
+		// Loan drafts keep encoding/json: no hand-written encoder covers
+		// their many fields.
+		var err error
+		if data, err = Encode(j.draft); err != nil {
+			return fmt.Errorf("encoding %s: %w", j.file, err)
+		}
+		b.Records = 1
+		b.LoanIDs = []string{j.draft.LoanID()}
+	case f.kind == KindRepayments:
 		f.buf = appendRepaymentsBody(f.buf[:0], j.reps)
-		records = len(j.reps)
-	} else {
+		data = f.buf
+		b.Records = len(j.reps)
+	default:
 		f.buf = appendJournalsBody(f.buf[:0], j.jours, f.wrapped)
-		records = len(j.jours)
+		data = f.buf
+		b.Records = len(j.jours)
 	}
-	sum := sha256.Sum256(f.buf)
+	sum := sha256.Sum256(data)
+	b.SHA256 = hex.EncodeToString(sum[:])
 	path := filepath.Join(f.dir, j.file)
-	tmp, err := f.reuseSpare(path)
+	tmp, err := f.reuseSpare(path, data)
 	if tmp == "" && err == nil {
 		tmp, err = writeTemp(path, func(w io.Writer) error {
-			_, err := w.Write(f.buf)
+			_, err := w.Write(data)
 			return err
 		}, f.dirf == nil)
 	}
@@ -189,7 +217,7 @@ func (f *flusher) write(j flushJob) error {
 		return err
 	}
 	f.temps = append(f.temps, tmp)
-	f.batches = append(f.batches, Batch{File: j.file, Kind: f.kind, Records: records, SHA256: hex.EncodeToString(sum[:])})
+	f.batches = append(f.batches, b)
 	return nil
 }
 
@@ -277,13 +305,13 @@ func (f *flusher) pollTakeover(wait bool) error {
 	return nil
 }
 
-// reuseSpare writes f.buf over a taken-over file and returns its name, or
+// reuseSpare writes data over a taken-over file and returns its name, or
 // "" when there is none left. The file is overwritten from the start and
 // cut to the new length, so no byte of the old content stays. A file that
 // is not a plain file with a single link is not written to (another name
 // of it must keep its content); it is removed with the other spare files,
 // as Close would have removed or replaced it under its old name.
-func (f *flusher) reuseSpare(path string) (string, error) {
+func (f *flusher) reuseSpare(path string, data []byte) (string, error) {
 	for {
 		if len(f.spare) == 0 {
 			if f.takeover == nil {
@@ -307,9 +335,9 @@ func (f *flusher) reuseSpare(path string) (string, error) {
 			f.unused = append(f.unused, tmp)
 			continue
 		}
-		_, err = fd.Write(f.buf)
-		if err == nil && fi.Size() > int64(len(f.buf)) {
-			err = fd.Truncate(int64(len(f.buf)))
+		_, err = fd.Write(data)
+		if err == nil && fi.Size() > int64(len(data)) {
+			err = fd.Truncate(int64(len(data)))
 		}
 		if err == nil && f.dirf == nil {
 			err = fd.Sync()

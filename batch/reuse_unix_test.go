@@ -79,3 +79,23 @@ func ino(t *testing.T, path string) uint64 {
 	}
 	return uint64(fi.Sys().(*syscall.Stat_t).Ino)
 }
+
+// Loan drafts are rewritten in place too.
+func TestRewriteReusesDraftFiles(t *testing.T) {
+	setVar(t, &commitEvery, 4)
+	dir := t.TempDir()
+	m := convertDrafts(t, dir, 12, "1234567.125")
+	inodes := map[uint64]bool{}
+	for _, b := range m.Batches {
+		inodes[ino(t, filepath.Join(dir, b.File))] = true
+	}
+	m = convertDrafts(t, dir, 10, "5")
+	for _, b := range m.Batches {
+		if !inodes[ino(t, filepath.Join(dir, b.File))] {
+			t.Errorf("%s is a new file", b.File)
+		}
+	}
+	if n := len(names(t, dir)); n != 11 {
+		t.Errorf("%d files, want 10 drafts and the manifest", n)
+	}
+}

@@ -56,30 +56,30 @@ type ManifestInfo struct {
 }
 
 // Writer writes one output folder: batch files as records are added, then
-// the manifest on Close. A loan draft is written (durably, under its final
-// name) by AddLoanDraft. Repayments and journals are collected into batches
-// of the batch size; each full batch is handed to one background goroutine
-// that encodes it, hashes it and writes it to a temporary file, in order,
-// while the caller reads on; every few hundred files, and at Close, the
-// files written are made durable at once and renamed to their final names
-// (see "Commit protocol" in the package doc). A writer holds at most a few
-// batches in memory, and per batch file (not per record) its name, count
-// and sha256. After a write error every method returns that error (an
-// error of the background goroutine surfaces on the next Add call, or at
-// Close) and no manifest is written. A caller that gives up calls Abort. A
-// Writer is not safe for concurrent use.
+// the manifest on Close. Repayments and journals are collected into
+// batches of the batch size; each full batch, and each loan draft, is
+// handed to one background goroutine that encodes it, hashes it and writes
+// it to a temporary file, in order, while the caller reads on; every few
+// hundred files, and at Close, the files written are made durable at once
+// and renamed to their final names (see "Commit protocol" in the package
+// doc). A writer holds at most a few batches (or 16 loan drafts) in
+// memory, and per batch file (not per record) its name, count and
+// sha256 (and a loan draft's loan id). After a write error every method
+// returns that error (an error of the background goroutine surfaces on the
+// next Add call, or at Close) and no manifest is written. A caller that
+// gives up calls Abort. A Writer is not safe for concurrent use.
 type Writer struct {
 	dir     string
 	kind    string
 	size    int
 	wrapped bool
 
-	batches []Batch // written; for repayments and journals set by Close
+	batches []Batch // written; set by Close
 	records int
 	reps    []kiva.Repayment // batch being filled
 	jours   []kiva.Journal   // batch being filled
-	handed  int              // batches handed to fl
-	fl      *flusher         // repayments and journals only
+	handed  int              // batches (or loan drafts) handed to fl
+	fl      *flusher         // the background writer; nil after Close or a failure
 	totals  map[string]*total
 	last    *total // the total the previous record went to
 	err     error  // sticky
@@ -95,10 +95,10 @@ var useSyncfs = true
 // opts.Overwrite. It then removes the previous conversion's manifest.json
 // (so a crash from here on leaves a folder send refuses), report.txt,
 // errors.csv and stray temporary files. Batch files of the previous
-// conversion stay until Close replaces or removes them; a repayments or
-// journals Writer takes them over (renames them to temporary names, to
-// rewrite them in place) when it writes its first batch (see "Commit
-// protocol" in the package doc).
+// conversion stay until Close replaces or removes them; the Writer takes
+// them over (renames them to temporary names, to rewrite them in place)
+// when it writes its first batch or loan draft (see "Commit protocol" in
+// the package doc).
 func Create(dir string, opts CreateOptions) (*Writer, error) {
 	if !validKind(opts.Kind) {
 		return nil, fmt.Errorf("batch: unknown kind %q (want %s, %s or %s)", opts.Kind, KindLoanDraft, KindRepayments, KindJournals)
@@ -152,17 +152,15 @@ func Create(dir string, opts CreateOptions) (*Writer, error) {
 		wrapped: opts.JournalWrapped,
 		totals:  make(map[string]*total),
 	}
-	if w.kind != KindLoanDraft {
-		var dirf *os.File
-		if haveSyncfs && useSyncfs {
-			// Opened before any batch is written: syncfs reports the
-			// writeback errors that happen after the descriptor is opened.
-			if d, err := os.Open(dir); err == nil {
-				dirf = d
-			}
+	var dirf *os.File
+	if haveSyncfs && useSyncfs {
+		// Opened before any batch is written: syncfs reports the
+		// writeback errors that happen after the descriptor is opened.
+		if d, err := os.Open(dir); err == nil {
+			dirf = d
 		}
-		w.fl = startFlusher(w, dirf, old)
 	}
+	w.fl = startFlusher(w, dirf, old)
 	return w, nil
 }
 
@@ -265,10 +263,17 @@ func (t *total) sum() Total {
 	return out
 }
 
-// AddLoanDraft writes d as the next loan-draft file and returns its name
-// ("loan-draft-0007.json"). The draft's total counts in its currency.
-// Each draft is written durably under its final name before AddLoanDraft
-// returns (one file, two fsyncs), so the caller may read it at once.
+// AddLoanDraft hands d to the background writer as the next loan-draft
+// file and returns that file's name ("loan-draft-0007.json"). The draft's
+// total counts in its currency.
+//
+// The file is written like a repayments batch (see "Commit protocol" in
+// the package doc): it exists under its final name, complete and durable,
+// only once Close has returned (it may appear there at an earlier commit,
+// but nothing says when); until then the caller must not expect to read
+// it. The Writer keeps d until it has encoded it, in the background: the
+// caller must not change d, or anything it points to, after AddLoanDraft.
+// An error writing it is returned by a later call or by Close.
 func (w *Writer) AddLoanDraft(d *kiva.LoanDraft) (file string, err error) {
 	if err := w.check(KindLoanDraft); err != nil {
 		return "", err
@@ -276,21 +281,9 @@ func (w *Writer) AddLoanDraft(d *kiva.LoanDraft) (file string, err error) {
 	if d == nil {
 		return "", errors.New("batch: nil loan draft")
 	}
-	file = BatchFileName(w.kind, len(w.batches)+1)
-	data, err := Encode(d)
-	if err != nil {
-		return "", w.fail(fmt.Errorf("encoding %s: %w", file, err))
-	}
-	if err := WriteFileAtomic(filepath.Join(w.dir, file), data); err != nil {
-		return "", w.fail(err)
-	}
-	w.batches = append(w.batches, Batch{
-		File:    file,
-		Kind:    w.kind,
-		Records: 1,
-		SHA256:  SHA256(data),
-		LoanIDs: []string{d.LoanID()},
-	})
+	w.handed++
+	file = BatchFileName(w.kind, w.handed)
+	w.fl.jobs <- flushJob{file: file, draft: d}
 	w.records++
 	w.addTotal(d.Currency, d.Total())
 	return file, nil
@@ -349,11 +342,12 @@ func (w *Writer) handOver() {
 	}
 }
 
-// Close writes the last partial batch, commits the batch files, removes
-// batch files a previous conversion left in the folder that this one did
-// not rewrite, and writes manifest.json last: the manifest is the commit
-// point. It returns the manifest written. A Writer with no records writes
-// a manifest with no batches.
+// Close writes the last partial batch, commits the batch files (loan
+// drafts included: only now are they all under their final names),
+// removes batch files a previous conversion left in the folder that this
+// one did not rewrite, and writes manifest.json last: the manifest is the
+// commit point. It returns the manifest written. A Writer with no records
+// writes a manifest with no batches.
 func (w *Writer) Close(info ManifestInfo) (*Manifest, error) {
 	if w.err != nil {
 		return nil, w.err
@@ -361,11 +355,7 @@ func (w *Writer) Close(info ManifestInfo) (*Manifest, error) {
 	if w.closed {
 		return nil, errors.New("batch: writer is closed")
 	}
-	if w.fl != nil {
-		if err := w.commitBatches(); err != nil {
-			return nil, w.fail(err)
-		}
-	} else if err := w.removeStale(true); err != nil {
+	if err := w.commitBatches(); err != nil {
 		return nil, w.fail(err)
 	}
 	m := &Manifest{
@@ -394,8 +384,8 @@ func (w *Writer) Close(info ManifestInfo) (*Manifest, error) {
 	return m, nil
 }
 
-// commitBatches is Close's part for repayments and journals: it hands over
-// the last batch, waits for the background writer, commits the files it
+// commitBatches is Close's part for the batch files: it hands over the
+// last batch, if any, waits for the background writer, commits the files it
 // has not committed yet (durable, then renamed), removes the previous
 // conversion's files that were taken over but not needed and the stale
 // batch files, and syncs the folder once. See "Commit protocol" in the

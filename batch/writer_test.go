@@ -159,7 +159,9 @@ func draft(id, currency, amount string) *kiva.LoanDraft {
 func TestLoanDrafts(t *testing.T) {
 	dir := t.TempDir()
 	w := mustCreate(t, dir, CreateOptions{Kind: KindLoanDraft})
-	for i, d := range []*kiva.LoanDraft{draft("L1", "BRL", "100"), draft("L2", "BRL", "250.50"), draft("L3", "", "7")} {
+	drafts := []*kiva.LoanDraft{draft("L1", "BRL", "100"), draft("L2", "BRL", "250.50"), draft("L3", "", "7")}
+	var files []string
+	for i, d := range drafts {
 		file, err := w.AddLoanDraft(d)
 		if err != nil {
 			t.Fatal(err)
@@ -167,17 +169,7 @@ func TestLoanDrafts(t *testing.T) {
 		if want := fmt.Sprintf("loan-draft-%04d.json", i+1); file != want {
 			t.Errorf("file = %s, want %s", file, want)
 		}
-		data, err := os.ReadFile(filepath.Join(dir, file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, _ := Encode(d)
-		if !bytes.Equal(data, want) {
-			t.Errorf("%s is not the draft's body:\n%s", file, data)
-		}
-		if !bytes.Contains(data, []byte("rice & beans <bulk>")) {
-			t.Errorf("%s: HTML-escaped text:\n%s", file, data)
-		}
+		files = append(files, file)
 	}
 	if err := w.AddRepayment(kiva.Repayment{LoanID: "x"}, ""); err == nil {
 		t.Error("repayment accepted by a loan-draft writer")
@@ -186,6 +178,27 @@ func TestLoanDrafts(t *testing.T) {
 		t.Error("nil draft accepted")
 	}
 	m := mustClose(t, w, info())
+	// The files are under their final names once Close has returned.
+	for i, file := range files {
+		data, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := Encode(drafts[i])
+		if !bytes.Equal(data, want) {
+			t.Errorf("%s is not the draft's body:\n%s", file, data)
+		}
+		if !bytes.Contains(data, []byte("rice & beans <bulk>")) {
+			t.Errorf("%s: HTML-escaped text:\n%s", file, data)
+		}
+		if b := m.Batches[i]; b.File != file || b.Records != 1 || b.SHA256 != SHA256(want) {
+			t.Errorf("manifest entry %+v", b)
+		}
+	}
+	if errs := m.Verify(dir); errs != nil {
+		t.Error(errs)
+	}
+	assertNoTemp(t, dir)
 	wantTotals := []Total{
 		{Currency: "", Amount: kiva.MustAmount("7"), Records: 1},
 		{Currency: "BRL", Amount: kiva.MustAmount("350.5"), Records: 2},

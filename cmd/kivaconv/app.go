@@ -87,7 +87,8 @@ func newApp(io *IO) *cli.App {
 		Suggest:        true,
 		Flags:          append(append([]cli.Flag{}, convertFlags...), writeFlags...),
 		Description: `Exit codes: 0 ok (warnings allowed); 1 unexpected error; 2 usage error or unreadable
-input; 3 batches written but rows rejected (validate: errors found); 130 interrupted.
+input; 3 batches written but rows rejected or errors found (validate: errors found);
+130 interrupted.
 
 Flags go before the files: kivaconv convert --out batches loans.xlsx`,
 		Action: func(c *cli.Context) error {
