@@ -22,7 +22,7 @@ test-update: ## rewrite golden files after an intended output change
 	$(GO) test ./convert/... ./batch/... ./cmd/... -update
 
 bench: ## benchmarks: readers, and the 100k/1M-row conversions (see README "Performance")
-	$(GO) test -run '^$$' -bench . -benchmem ./input/ ./values/
+	$(GO) test -run '^$$' -bench . -benchmem ./input/ ./values/ ./batch/ ./convert/
 	$(GO) run ./bench
 
 lint: ## gofmt and go vet
