@@ -2,12 +2,8 @@ package convert
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -135,7 +131,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	defer book.Close()
-	sha, err := fileSHA256(opts.Input)
+	sha, err := batch.FileSHA256(opts.Input)
 	if err != nil {
 		return nil, err
 	}
@@ -231,19 +227,6 @@ func needsReference(m *mappings.Mapping) bool {
 		}
 	}
 	return false
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // note adds a fact about the whole file to the summary, once.

@@ -36,6 +36,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/kiva-partners/kivaconv/kiva"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -58,42 +60,42 @@ const (
 
 // Reference data in the shape of Kiva's config endpoints, merged. The ids
 // and names are invented but plausible.
-var reference = referenceDoc{
+var reference = kiva.Reference{
 	AsOf: "2026-11-01T00:00:00Z",
-	Activities: []refActivity{
-		{41, "Dairy"},
-		{45, "Fish Selling"},
-		{61, "Farming"},
-		{66, "Food Market"},
-		{73, "Retail"},
-		{84, "Tailoring"},
-		{99, "Poultry"},
-		{105, "Cafe"},
-		{120, "Motorcycle Transport"},
-		{134, "General Store"},
-		{148, "Clothing Sales"},
+	Activities: []kiva.Activity{
+		{ID: 41, Name: "Dairy"},
+		{ID: 45, Name: "Fish Selling"},
+		{ID: 61, Name: "Farming"},
+		{ID: 66, Name: "Food Market"},
+		{ID: 73, Name: "Retail"},
+		{ID: 84, Name: "Tailoring"},
+		{ID: 99, Name: "Poultry"},
+		{ID: 105, Name: "Cafe"},
+		{ID: 120, Name: "Motorcycle Transport"},
+		{ID: 134, Name: "General Store"},
+		{ID: 148, Name: "Clothing Sales"},
 	},
-	Locales: []refLocale{
-		{1, "en", "English", "KES"},
-		{2, "sw", "Swahili", "KES"},
+	Locales: []kiva.Locale{
+		{LanguageID: 1, LanguageCode: "en", LanguageName: "English", Currency: "KES"},
+		{LanguageID: 2, LanguageCode: "sw", LanguageName: "Swahili", Currency: "KES"},
 	},
-	Themes: []refTheme{
-		{3, "Green"},
-		{7, "Rural Exclusion"},
-		{9, "Vulnerable Groups"},
-		{12, "Start-Up"},
-		{15, "Youth"},
-		{21, "Water and Sanitation"},
+	Themes: []kiva.Theme{
+		{ID: 3, Name: "Green"},
+		{ID: 7, Name: "Rural Exclusion"},
+		{ID: 9, Name: "Vulnerable Groups"},
+		{ID: 12, Name: "Start-Up"},
+		{ID: 15, Name: "Youth"},
+		{ID: 21, Name: "Water and Sanitation"},
 	},
-	Locations: []refLocation{
-		{"Kenya", "Busia", "Busia, Busia County, Kenya"},
-		{"Kenya", "Bungoma", "Bungoma, Bungoma County, Kenya"},
-		{"Kenya", "Eldoret", "Eldoret, Uasin Gishu County, Kenya"},
-		{"Kenya", "Kakamega", "Kakamega, Kakamega County, Kenya"},
-		{"Kenya", "Kisumu", "Kisumu, Kisumu County, Kenya"},
-		{"Kenya", "Maseno", "Maseno, Kisumu County, Kenya"},
-		{"Kenya", "Mumias", "Mumias, Kakamega County, Kenya"},
-		{"Kenya", "Nakuru", "Nakuru, Nakuru County, Kenya"},
+	Locations: []kiva.Location{
+		{Country: "Kenya", Location: "Busia", FullName: "Busia, Busia County, Kenya"},
+		{Country: "Kenya", Location: "Bungoma", FullName: "Bungoma, Bungoma County, Kenya"},
+		{Country: "Kenya", Location: "Eldoret", FullName: "Eldoret, Uasin Gishu County, Kenya"},
+		{Country: "Kenya", Location: "Kakamega", FullName: "Kakamega, Kakamega County, Kenya"},
+		{Country: "Kenya", Location: "Kisumu", FullName: "Kisumu, Kisumu County, Kenya"},
+		{Country: "Kenya", Location: "Maseno", FullName: "Maseno, Kisumu County, Kenya"},
+		{Country: "Kenya", Location: "Mumias", FullName: "Mumias, Kakamega County, Kenya"},
+		{Country: "Kenya", Location: "Nakuru", FullName: "Nakuru, Nakuru County, Kenya"},
 	},
 }
 
@@ -272,37 +274,6 @@ var photos = []photo{
 // ---------------------------------------------------------------------------
 // Types
 // ---------------------------------------------------------------------------
-
-type referenceDoc struct {
-	AsOf       string        `json:"as_of_date_time"`
-	Activities []refActivity `json:"activities"`
-	Locales    []refLocale   `json:"locales"`
-	Themes     []refTheme    `json:"themes"`
-	Locations  []refLocation `json:"locations"`
-}
-
-type refActivity struct {
-	ID   int    `json:"activity_id"`
-	Name string `json:"activity"`
-}
-
-type refLocale struct {
-	LanguageID   int    `json:"language_id"`
-	LanguageCode string `json:"language_code"`
-	LanguageName string `json:"language_name"`
-	Currency     string `json:"currency"`
-}
-
-type refTheme struct {
-	ID   int    `json:"theme_type_id"`
-	Name string `json:"theme_type"`
-}
-
-type refLocation struct {
-	Country  string `json:"country"`
-	Location string `json:"location"`
-	FullName string `json:"full_name"`
-}
 
 type borrower struct {
 	LoanID, ClientID, First, Last, Gender string
