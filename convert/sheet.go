@@ -18,11 +18,10 @@ const headerScanRows = 20
 // head is the top of a sheet, read once and kept so the header can be found
 // (and mappings compared) before streaming the rest.
 type head struct {
-	sheet  string
-	rows   []input.Row // deep copies of the first rows
-	texts  [][]string  // header candidates: cell texts, merged cells filled
-	rest   input.Rows  // the stream, positioned after rows
-	hidden bool
+	sheet string
+	rows  []input.Row // deep copies of the first rows
+	texts [][]string  // header candidates: cell texts, merged cells filled
+	rest  input.Rows  // the stream, positioned after rows
 }
 
 // readHead opens a sheet and buffers its first rows.
@@ -124,11 +123,6 @@ type layout struct {
 	dateFmts  []string
 	date1904  bool
 	dataStart int // index into head.rows of the first data row
-}
-
-func (l *layout) has(key string) bool {
-	i, ok := l.index[key]
-	return ok && (l.fields[i].col >= 0 || l.fields[i].f.Constant != nil || l.fields[i].f.Default != nil)
 }
 
 // pos locates a cell of the layout's sheet.

@@ -141,6 +141,6 @@ func FuzzXLSXDateFormat(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, code string) {
-		IsDateFormat(code) // must not panic
+		_ = IsDateFormat(code) // must not panic
 	})
 }
