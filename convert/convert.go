@@ -115,6 +115,8 @@ type run struct {
 	rules kiva.Rules
 	out   sink
 	m     *mappings.Mapping
+
+	merged map[string][]input.Range // merged cells near the top of each sheet read
 }
 
 // Run converts one input file. It returns an error only when the file
@@ -124,7 +126,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
-	c := &run{ctx: ctx, opts: opts,
+	c := &run{ctx: ctx, opts: opts, merged: map[string][]input.Range{},
 		sum: &Summary{Input: opts.Input, Totals: []Total{}, Batches: []string{}, Unmapped: []string{}, Notes: []string{}}}
 	book, err := input.Open(opts.Input, input.Options{Encoding: opts.Encoding, Delimiter: opts.Delimiter})
 	if err != nil {

@@ -246,7 +246,7 @@ func indexPath(s string) (int, string, bool) {
 // still open (one, when a group's rows are together), not the whole sheet.
 func (c *run) groupSizes(l *layout, sheet string, gi int) (map[string]int, error) {
 	fs := &l.fields[gi]
-	h, err := readHead(c.book, sheet)
+	h, err := c.readHead(sheet, false)
 	if err != nil {
 		return nil, err
 	}
@@ -491,7 +491,7 @@ func (c *run) readSchedule(main *sheetPlan) (*schedule, error) {
 		return s, nil
 	}
 	required := sm.Required == nil || *sm.Required
-	hs := &heads{book: c.book, cache: map[string]*head{}, errs: map[string]error{}}
+	hs := &heads{c: c, book: c.book, cache: map[string]*head{}, errs: map[string]error{}}
 	// The schedule is never the loans sheet itself.
 	var others []string
 	for _, si := range c.book.Sheets() {

@@ -18,6 +18,7 @@ type placement struct {
 
 // heads caches the tops of sheets while mappings are compared.
 type heads struct {
+	c     *run
 	book  input.Book
 	cache map[string]*head
 	errs  map[string]error
@@ -27,7 +28,7 @@ func (hs *heads) get(sheet string) (*head, error) {
 	if h, ok := hs.cache[sheet]; ok {
 		return h, hs.errs[sheet]
 	}
-	h, err := readHead(hs.book, sheet)
+	h, err := hs.c.readHead(sheet, true)
 	if h != nil {
 		h.rest.Close() // reopened for streaming once chosen
 		h.rest = nil
@@ -105,7 +106,7 @@ func (hs *heads) placeAmong(allowed, names []string, fit func(rows [][]string) (
 // chooseMapping returns the mapping to use (given, or the best fit among
 // the candidates) and the layout of its main sheet, ready to stream.
 func (c *run) chooseMapping() (*mappings.Mapping, *sheetPlan, error) {
-	hs := &heads{book: c.book, cache: map[string]*head{}, errs: map[string]error{}}
+	hs := &heads{c: c, book: c.book, cache: map[string]*head{}, errs: map[string]error{}}
 	placeFor := func(m *mappings.Mapping) (placement, error) {
 		return hs.place(m.Sheets, func(rows [][]string) (int, mappings.HeaderMatch) {
 			return mappings.FindHeaderRow(rows, m)
@@ -205,7 +206,7 @@ func (p *sheetPlan) close() {
 
 // openPlan reopens the placed sheet for streaming and builds its layout.
 func (c *run) openPlan(pl placement, m *mappings.Mapping, fields map[string]*mappings.Field) (*sheetPlan, error) {
-	h, err := readHead(c.book, pl.sheet)
+	h, err := c.readHead(pl.sheet, true)
 	if err != nil {
 		return nil, err
 	}

@@ -24,9 +24,11 @@ type head struct {
 	rest  input.Rows  // the stream, positioned after rows
 }
 
-// readHead opens a sheet and buffers its first rows.
-func readHead(book input.Book, sheet string) (*head, error) {
-	rs, err := book.Open(sheet)
+// readHead opens a sheet and buffers its first rows. With texts, it also
+// prepares them as header candidates, which needs the sheet's merged cells
+// (read once per sheet: in a workbook they follow all the rows).
+func (c *run) readHead(sheet string, texts bool) (*head, error) {
+	rs, err := c.book.Open(sheet)
 	if err != nil {
 		return nil, err
 	}
@@ -41,20 +43,19 @@ func readHead(book input.Book, sheet string) (*head, error) {
 		rs.Close()
 		return nil, err
 	}
-	merged, err := book.Merged(sheet, maxRowNumber(h.rows))
-	if err != nil {
-		rs.Close()
-		return nil, err
+	if !texts {
+		return h, nil
+	}
+	merged, ok := c.merged[sheet]
+	if !ok {
+		if merged, err = c.book.Merged(sheet, 0); err != nil {
+			rs.Close()
+			return nil, err
+		}
+		c.merged[sheet] = merged
 	}
 	h.texts = headerTexts(h.rows, merged)
 	return h, nil
-}
-
-func maxRowNumber(rows []input.Row) int {
-	if len(rows) == 0 {
-		return 0
-	}
-	return rows[len(rows)-1].Number
 }
 
 // headerTexts returns the texts of each buffered row as header candidates.
