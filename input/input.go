@@ -100,8 +100,9 @@ type Book interface {
 	Date1904() bool
 	// Open streams the rows of a sheet. Only one sheet is open at a time.
 	Open(sheet string) (Rows, error)
-	// Merged returns the merged cell ranges of a sheet that intersect rows
-	// 1..maxRow (header detection only looks at the top of a sheet).
+	// Merged returns the merged cell ranges of a sheet that start at rows
+	// 1..maxRow (header detection only looks at the top of a sheet), or all
+	// of them when maxRow <= 0.
 	Merged(sheet string, maxRow int) ([]Range, error)
 	// Notes are facts about the whole file worth telling the user, e.g.
 	// "decoded as Windows-1252 (not valid UTF-8)".
