@@ -39,7 +39,9 @@ fuzz: ## run each fuzz target for FUZZTIME (default 60s)
 	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzDecimal$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzDate$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzID$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzKey$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./mappings/ -run '^$$' -fuzz '^FuzzMappingParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./batch/ -run '^$$' -fuzz '^FuzzEncodeRepayments$$' -fuzztime $(FUZZTIME)
 
 dist: ## cross-build versioned binaries into dist/ (Windows, Linux, macOS)
 	@rm -rf dist && mkdir -p dist
