@@ -352,14 +352,23 @@ func (c *run) sheetLabel(sheet string) string {
 // locale builds the number locale of a mapping. An unset decimal separator
 // is "," for semicolon-delimited text files (Excel's export in
 // decimal-comma locales) and "." otherwise.
+//
+// With that automatic comma and no thousands separator declared, spaces
+// group thousands ("1 500,50", as decimal-comma locales write it): a space
+// can never be a decimal mark, and groups of three are still checked.
 func (c *run) locale(m *mappings.Mapping) (values.Locale, error) {
-	dec := m.Locale.Decimal
+	dec, thousands := m.Locale.Decimal, m.Locale.Thousands
 	if dec == "" {
 		dec = "."
-		if d, ok := c.book.(interface{ Delimiter() rune }); ok && d.Delimiter() == ';' && m.Locale.Thousands != "," {
+		if d, ok := c.book.(interface{ Delimiter() rune }); ok && d.Delimiter() == ';' && thousands != "," {
 			dec = ","
-			c.note("decimal separator: comma (the file is semicolon-delimited; set locale.decimal to choose)")
+			note := "decimal separator: comma (the file is semicolon-delimited; set locale.decimal to choose)"
+			if thousands == "" {
+				thousands = " "
+				note = "numbers read as 1 234,50: comma for decimals, space for thousands (the file is semicolon-delimited; set locale.decimal and locale.thousands to choose)"
+			}
+			c.note(note)
 		}
 	}
-	return values.NewLocale(dec, m.Locale.Thousands, m.Locale.CurrencySymbols...)
+	return values.NewLocale(dec, thousands, m.Locale.CurrencySymbols...)
 }

@@ -771,10 +771,11 @@ func TestScenarioRepaymentsCSV(t *testing.T) {
 		},
 		{
 			name:   "semicolon with decimal comma",
-			input:  csvIn("r.csv", "Loan ID;Client ID;Amount\r\n000123;C1;1500,50\r\n000124;C2;84,85\r\n"),
-			counts: counts{records: 2},
-			reps:   []rep{{"000123", "", "1500.5"}, {"000124", "", "84.85"}},
-			notes:  []string{"decimal separator: comma"},
+			input:  csvIn("r.csv", "Loan ID;Client ID;Amount\r\n000123;C1;1500,50\r\n000124;C2;84,85\r\n000125;C3;1 234 567,5\r\n000126;C4;12 34,5\r\n"),
+			counts: counts{records: 3, rejected: 1, errors: 1},
+			reps:   []rep{{"000123", "", "1500.5"}, {"000124", "", "84.85"}, {"000125", "", "1234567.5"}},
+			issues: []want{e("r.csv:5:11", "12 34,5")}, // groups of three are still checked
+			notes:  []string{"comma for decimals, space for thousands"},
 		},
 		{
 			name:   "bad amount at line and column",
