@@ -182,11 +182,24 @@ func newLayout(book input.Book, h *head, sheetLabel string, fields map[string]*m
 	if err := match.Err(); err != nil {
 		return nil, &headerError{file: l.file, sheet: l.sheet, row: l.headerRow, err: err}
 	}
+	// Fields are read in column order, so a row's problems are listed left
+	// to right; fields without a column (constants, defaults) come last.
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	colOf := func(k string) int {
+		if col, ok := match.Columns[k]; ok {
+			return col
+		}
+		return 1 << 30
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if a, b := colOf(keys[i]), colOf(keys[j]); a != b {
+			return a < b
+		}
+		return keys[i] < keys[j]
+	})
 	for _, k := range keys {
 		col, ok := match.Columns[k]
 		if !ok {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -206,7 +207,8 @@ func jsonResult(f string, sum *convert.Summary, err error) fileResult {
 
 func printFailure(io *IO, f string, err error, friendly bool) {
 	if friendly {
-		fmt.Fprintf(io.Err, "\n%s could not be converted:\n  %v\n", filepath.Base(f), err)
+		name := filepath.Base(f)
+		fmt.Fprintf(io.Err, "\n%s could not be converted:\n  %s\n", name, strings.TrimPrefix(err.Error(), name+": "))
 		return
 	}
 	fmt.Fprintf(io.Err, "kivaconv: %v\n", err)
