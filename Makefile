@@ -42,6 +42,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 60s)
 	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzKey$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./mappings/ -run '^$$' -fuzz '^FuzzMappingParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./batch/ -run '^$$' -fuzz '^FuzzEncodeRepayments$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./convert/ -run '^$$' -fuzz '^FuzzConvertCSV$$' -fuzztime $(FUZZTIME)
 
 dist: ## cross-build versioned binaries into dist/ (Windows, Linux, macOS)
 	@rm -rf dist && mkdir -p dist
