@@ -80,9 +80,8 @@ type Writer struct {
 	jours   []kiva.Journal   // batch being filled
 	handed  int              // batches (or loan drafts) handed to fl
 	fl      *flusher         // the background writer; nil after Close or a failure
-	totals  map[string]*total
-	last    *total // the total the previous record went to
-	err     error  // sticky
+	totals  Totals
+	err     error // sticky
 	closed  bool
 }
 
@@ -150,7 +149,6 @@ func Create(dir string, opts CreateOptions) (*Writer, error) {
 		kind:    opts.Kind,
 		size:    size,
 		wrapped: opts.JournalWrapped,
-		totals:  make(map[string]*total),
 	}
 	var dirf *os.File
 	if haveSyncfs && useSyncfs {
@@ -197,17 +195,38 @@ func (w *Writer) fail(err error) error {
 	return w.err
 }
 
-func (w *Writer) addTotal(currency string, a kiva.Amount) {
-	t := w.last
+// Totals sums amounts per currency, exactly. The zero value is ready to
+// use. The Writer keeps one for what it writes; a dry run keeps its own.
+type Totals struct {
+	byCur map[string]*total
+	last  *total // the total the previous amount went to
+}
+
+// Add counts one record of amount a in currency ("" when unknown).
+func (ts *Totals) Add(currency string, a kiva.Amount) {
+	t := ts.last
 	if t == nil || t.Currency != currency {
-		t = w.totals[currency]
+		t = ts.byCur[currency]
 		if t == nil {
+			if ts.byCur == nil {
+				ts.byCur = map[string]*total{}
+			}
 			t = &total{Total: Total{Currency: currency}}
-			w.totals[currency] = t
+			ts.byCur[currency] = t
 		}
-		w.last = t
+		ts.last = t
 	}
 	t.add(a)
+}
+
+// Sorted returns the totals, by currency.
+func (ts *Totals) Sorted() []Total {
+	out := make([]Total, 0, len(ts.byCur))
+	for _, t := range ts.byCur {
+		out = append(out, t.sum())
+	}
+	slices.SortFunc(out, func(a, b Total) int { return strings.Compare(a.Currency, b.Currency) })
+	return out
 }
 
 // total is a Total being summed. Amounts of up to 18 digits (all real
@@ -285,7 +304,7 @@ func (w *Writer) AddLoanDraft(d *kiva.LoanDraft) (file string, err error) {
 	file = BatchFileName(w.kind, w.handed)
 	w.fl.jobs <- flushJob{file: file, draft: d}
 	w.records++
-	w.addTotal(d.Currency, d.Total())
+	w.totals.Add(d.Currency, d.Total())
 	return file, nil
 }
 
@@ -298,7 +317,7 @@ func (w *Writer) AddRepayment(r kiva.Repayment, currency string) error {
 	}
 	w.reps = append(w.reps, r)
 	w.records++
-	w.addTotal(currency, r.Amount)
+	w.totals.Add(currency, r.Amount)
 	if len(w.reps) >= w.size {
 		w.handOver()
 	}
@@ -366,7 +385,7 @@ func (w *Writer) Close(info ManifestInfo) (*Manifest, error) {
 		Mapping:  info.Mapping,
 		Complete: info.Counts.RowsRejected == 0,
 		Counts:   info.Counts,
-		Totals:   w.sortedTotals(),
+		Totals:   w.totals.Sorted(),
 		Batches:  w.batches,
 	}
 	m.Counts.RecordsWritten = w.records
@@ -449,15 +468,6 @@ func (w *Writer) removeStale(onlyIfRemoved bool) error {
 		}
 	}
 	return nil
-}
-
-func (w *Writer) sortedTotals() []Total {
-	out := make([]Total, 0, len(w.totals))
-	for _, t := range w.totals {
-		out = append(out, t.sum())
-	}
-	slices.SortFunc(out, func(a, b Total) int { return strings.Compare(a.Currency, b.Currency) })
-	return out
 }
 
 // WriteReport writes report.txt with text as given.

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/kiva"
 )
@@ -33,9 +34,5 @@ func (i Issue) Text() string {
 	return s
 }
 
-// Total is the sum of amounts in one currency.
-type Total struct {
-	Currency string      `json:"currency"`
-	Amount   kiva.Amount `json:"amount"`
-	Records  int         `json:"records"`
-}
+// Total is the exact sum of amounts in one currency.
+type Total = batch.Total

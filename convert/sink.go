@@ -1,9 +1,6 @@
 package convert
 
 import (
-	"maps"
-	"slices"
-
 	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/kiva"
 )
@@ -38,9 +35,7 @@ func (s *writerSink) close(c *run) error {
 	for _, b := range man.Batches {
 		c.sum.Batches = append(c.sum.Batches, b.File)
 	}
-	for _, t := range man.Totals { // the writer sums what it wrote
-		c.sum.Totals = append(c.sum.Totals, Total{Currency: t.Currency, Amount: t.Amount, Records: t.Records})
-	}
+	c.sum.Totals = man.Totals // the writer sums what it wrote
 	if err := s.w.WriteErrors(errorRows(c.sum.Issues)); err != nil {
 		return err
 	}
@@ -54,24 +49,11 @@ type previewSink struct {
 	wrapped bool
 	reps    []kiva.Repayment
 	jours   []kiva.Journal
-	totals  map[string]*Total
-}
-
-func (s *previewSink) addTotal(currency string, a kiva.Amount) {
-	if s.totals == nil {
-		s.totals = map[string]*Total{}
-	}
-	t := s.totals[currency]
-	if t == nil {
-		t = &Total{Currency: currency}
-		s.totals[currency] = t
-	}
-	t.Amount = t.Amount.Add(a)
-	t.Records++
+	totals  batch.Totals
 }
 
 func (s *previewSink) loanDraft(d *kiva.LoanDraft) error {
-	s.addTotal(d.Currency, d.Total())
+	s.totals.Add(d.Currency, d.Total())
 	if len(s.sum.Preview) < s.max {
 		s.sum.Preview = append(s.sum.Preview, d)
 	}
@@ -79,7 +61,7 @@ func (s *previewSink) loanDraft(d *kiva.LoanDraft) error {
 }
 
 func (s *previewSink) repayment(r kiva.Repayment, currency string) error {
-	s.addTotal(currency, r.Amount)
+	s.totals.Add(currency, r.Amount)
 	if len(s.reps) < s.max {
 		s.reps = append(s.reps, r)
 	}
@@ -97,9 +79,7 @@ func (s *previewSink) abort() {}
 
 // close shapes the kept records like the batch bodies they would become.
 func (s *previewSink) close(*run) error {
-	for _, cur := range slices.Sorted(maps.Keys(s.totals)) {
-		s.sum.Totals = append(s.sum.Totals, *s.totals[cur])
-	}
+	s.sum.Totals = s.totals.Sorted()
 	switch {
 	case s.reps != nil:
 		s.sum.Preview = append(s.sum.Preview, kiva.RepaymentsBody{Repayments: s.reps})
