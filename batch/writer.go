@@ -219,6 +219,12 @@ func (ts *Totals) Add(currency string, a kiva.Amount) {
 	t.add(a)
 }
 
+// AddTotal adds a whole Total: its amount and its record count.
+func (ts *Totals) AddTotal(t Total) {
+	ts.Add(t.Currency, t.Amount)
+	ts.last.Records += t.Records - 1
+}
+
 // Sorted returns the totals, by currency.
 func (ts *Totals) Sorted() []Total {
 	out := make([]Total, 0, len(ts.byCur))
