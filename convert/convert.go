@@ -11,6 +11,7 @@ import (
 	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/kiva"
+	"github.com/kiva-partners/kivaconv/loanlist"
 	"github.com/kiva-partners/kivaconv/mappings"
 	"github.com/kiva-partners/kivaconv/values"
 )
@@ -54,6 +55,9 @@ type Options struct {
 	Version string
 	// Progress, when set, is called now and then with the rows read so far.
 	Progress func(rows int)
+	// Expected, when set, is the list of loans a repayments report must
+	// cover (see expected.go); other kinds are refused.
+	Expected *loanlist.Set
 }
 
 // DefaultOutDir is where the batches of input go by default.
@@ -86,6 +90,8 @@ type Summary struct {
 	IssuesTruncated int `json:"issues_truncated"`
 	// Preview holds the first records as the JSON that would be written.
 	Preview []any `json:"-"`
+	// Expected compares the report with Options.Expected; nil without it.
+	Expected *ExpectedSummary `json:"expected,omitempty"`
 }
 
 // maxErrors and maxWarnings bound the issues kept in memory (and listed in
@@ -117,6 +123,7 @@ type run struct {
 	m     *mappings.Mapping
 
 	merged map[string][]input.Range // merged cells near the top of each sheet read
+	exp    *expectedCheck           // nil without Options.Expected
 }
 
 // Run converts one input file. It returns an error only when the file
@@ -148,6 +155,9 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	defer main.close()
 	c.m = m
 	c.sum.Mapping, c.sum.MappingFrom, c.sum.Kind = m.Name, m.Source, string(m.Kind)
+	if err := c.startExpected(); err != nil {
+		return nil, err
+	}
 	c.rules = kiva.Rules{
 		Today:        opts.Today,
 		Reference:    opts.Reference,

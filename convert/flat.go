@@ -36,11 +36,12 @@ func (c *run) repayments(p *sheetPlan) error {
 		where = "line"
 	}
 	paths := map[string]string{"loan_id": mappings.FLoanID, "client_id": mappings.FClientID, "amount": mappings.FAmount}
-	return c.dataRows(l, p.head, func(r *input.Row) error {
+	err := c.dataRows(l, p.head, func(r *input.Row) error {
 		ok := c.rowValues(l, r, vals)
 		// A loan id read correctly counts for duplicates even when its row
 		// is rejected: fixing that row must not reveal a new duplicate.
 		var dupOf int
+		unexpected := false
 		if id := vals[loanI]; id.set && id.text != "" {
 			at := r.Number
 			if id.pos.Line > 0 {
@@ -49,6 +50,7 @@ func (c *run) repayments(p *sheetPlan) error {
 			if first, dup := seen.first(id.text, at); dup {
 				dupOf = first
 			}
+			unexpected = !c.expected(id)
 		}
 		if !ok {
 			c.sum.Rejected++
@@ -66,13 +68,17 @@ func (c *run) repayments(p *sheetPlan) error {
 				Hint:    "a report lists each loan once: add the two amounts in one row and delete the other"})
 			bad = true
 		}
-		if bad {
+		if bad || unexpected {
 			c.sum.Rejected++
 			return nil
 		}
 		c.sum.Records++
 		return c.out.repayment(rep, c.m.Currency)
 	})
+	if err == nil {
+		c.missingExpected(l)
+	}
+	return err
 }
 
 func (c *run) journals(p *sheetPlan) error {

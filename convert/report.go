@@ -17,7 +17,8 @@ import (
 func IsInputError(err error) bool {
 	var he *headerError
 	var se *mappings.SelectError
-	return errors.As(err, &he) || errors.As(err, &se) || errors.Is(err, ErrNoData) || input.IsInputError(err)
+	var ke *ExpectedKindError
+	return errors.As(err, &he) || errors.As(err, &se) || errors.As(err, &ke) || errors.Is(err, ErrNoData) || input.IsInputError(err)
 }
 
 var kindNames = map[string][2]string{
@@ -78,6 +79,9 @@ func SummaryText(s *Summary) string {
 			cur = "(currency not given)"
 		}
 		fmt.Fprintf(&b, "  total:     %s %s in %s\n", cur, FormatAmount(t.Amount, t.Currency), plural(t.Records, s.Kind))
+	}
+	if s.Expected != nil {
+		b.WriteString(expectedText(s.Expected))
 	}
 	if len(s.Unmapped) > 0 {
 		fmt.Fprintf(&b, "  unmapped columns (ignored): %s\n", strings.Join(s.Unmapped, ", "))
