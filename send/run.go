@@ -459,7 +459,7 @@ func newSummary(opts Options, plan *Plan) *Summary {
 				}
 			case StatusUnconfirmed:
 				r.Outcome = OutcomeSkippedUnconfirmed
-				r.Message = "sent on " + stamp(it.Prior.Time) + " but Kiva's answer was lost: check PA2, then send again with --resend-unconfirmed only if it is not there"
+				r.Message = "sent on " + stamp(it.Prior.Time) + " but Kiva's answer was lost: check PA2; if it is there, run send --mark-sent " + it.File + ", if not, send --resend-unconfirmed"
 			case StatusConflict:
 				r.Outcome = OutcomeConflict
 				r.Message = strings.Join(it.Why, "; ")
@@ -659,7 +659,7 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 			if len(resp.Problems) > 0 {
 				e.Problems, _ = marshalProblems(resp.Problems)
 			}
-			r.Outcome, r.Status = OutcomeSent, resp.Status
+			r.Outcome, r.Status, r.Message = OutcomeSent, resp.Status, ""
 			r.LoanDraftUUID, r.UploadID, r.ConfirmURLs = resp.LoanDraftUUID, resp.UploadID, resp.ConfirmURLs
 			for _, p := range resp.Problems {
 				r.Problems = append(r.Problems, strings.TrimSpace(p.LoanID+" "+p.Message))
@@ -712,7 +712,7 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 		d, until := s.pending(*waited)
 		*waited = until
 		d = max(d, s.opts.Retry.Delay(attempt, 0))
-		fmt.Fprintf(s.opts.Log, "%s: %v; retrying in %s (attempt %d of %d)\n", f.Path(it), err, d.Round(time.Millisecond), attempt+1, s.opts.Retry.Attempts)
+		fmt.Fprintf(s.opts.Log, "%s: %v\n  retrying in %s (attempt %d of %d)\n", f.Path(it), err, d.Round(time.Millisecond), attempt+1, s.opts.Retry.Attempts)
 		if err := s.opts.Retry.Sleep(ctx, d); err != nil {
 			r.Outcome = OutcomeFailed
 			return nil // interrupted: the ledger says failed, safe to send again

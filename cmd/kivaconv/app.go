@@ -14,6 +14,7 @@ import (
 
 	"github.com/kiva-partners/kivaconv/convert"
 	"github.com/kiva-partners/kivaconv/kiva"
+	"github.com/kiva-partners/kivaconv/loanlist"
 	"github.com/kiva-partners/kivaconv/mappings"
 )
 
@@ -68,6 +69,7 @@ func newApp(io *IO) *cli.App {
 			Usage: "text encoding of CSV input, e.g. windows-1252 (default: detect)"},
 		&cli.StringFlag{Name: "delimiter", Usage: "CSV delimiter: , ; tab or | (default: detect)"},
 		&cli.BoolFlag{Name: "json", Usage: "print a machine-readable summary on stdout"},
+		&cli.StringFlag{Name: "expected", Usage: "repayments only: compare the report with the loans Kiva expects, listed in `FILE` (kivaconv loans --out, or a repayments template)"},
 	}
 	writeFlags := []cli.Flag{
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, EnvVars: []string{"KIVACONV_OUT"},
@@ -154,6 +156,7 @@ Examples:
 			mappingsCommand(io),
 		},
 	}
+	app.Commands = append(app.Commands, apiCommands(io)...)
 	return app
 }
 
@@ -234,6 +237,13 @@ func loadSettings(c *cli.Context, io *IO) (*settings, error) {
 		Encoding:   c.String("encoding"),
 		Delimiter:  delim,
 		Version:    version,
+	}
+	if path := c.String("expected"); path != "" {
+		set, err := loanlist.Read(path)
+		if err != nil {
+			return nil, inputError(fmt.Errorf("--expected: %w", err))
+		}
+		s.opts.Expected = set
 	}
 	return s, nil
 }

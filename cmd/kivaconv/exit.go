@@ -8,11 +8,12 @@ import (
 
 // Exit codes, documented in the README and in `kivaconv --help`.
 const (
-	exitOK       = 0   // everything converted (warnings allowed)
-	exitError    = 1   // an unexpected error: output could not be written, a bug
-	exitUsage    = 2   // bad flags or arguments, unreadable input, no mapping fits, bad mapping
-	exitRejected = 3   // batches written, but some rows were rejected (validate: errors found)
-	exitCanceled = 130 // interrupted (Ctrl-C)
+	exitOK          = 0   // everything converted (warnings allowed)
+	exitError       = 1   // an unexpected error: output could not be written, a bug
+	exitUsage       = 2   // bad flags or arguments, unreadable input, no mapping fits, bad mapping
+	exitRejected    = 3   // batches written, but some rows were rejected (validate: errors found); send: some batches failed
+	exitUnconfirmed = 4   // send: some batches' answers were lost; a person must check PA2
+	exitCanceled    = 130 // interrupted (Ctrl-C)
 )
 
 // codedError carries an exit code through urfave/cli.
@@ -40,15 +41,18 @@ func reported(code int) error {
 }
 
 // worse combines the outcomes of several files: an interruption beats an
-// unexpected error, which beats a usage error, which beats rejected rows.
+// unexpected error, which beats a usage error, which beats unconfirmed
+// batches, which beat rejected rows.
 func worse(a, b int) int {
 	rank := func(c int) int {
 		switch c {
 		case exitCanceled:
-			return 4
+			return 5
 		case exitError:
-			return 3
+			return 4
 		case exitUsage:
+			return 3
+		case exitUnconfirmed:
 			return 2
 		case exitRejected:
 			return 1

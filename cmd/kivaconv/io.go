@@ -13,6 +13,7 @@ type IO struct {
 	In     io.Reader
 	Out    io.Writer
 	Err    io.Writer
+	InTTY  bool // stdin is a terminal: a person can answer a question
 	ErrTTY bool // stderr is a terminal: progress may be drawn
 	Color  bool // colour allowed on stderr
 	Getenv func(string) string
@@ -25,6 +26,7 @@ func newSystemIO() *IO {
 	tty := term.IsTerminal(int(os.Stderr.Fd())) && enableEscapes(os.Stderr)
 	return &IO{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		InTTY:    term.IsTerminal(int(os.Stdin.Fd())),
 		ErrTTY:   tty,
 		Color:    tty && os.Getenv("NO_COLOR") == "",
 		Getenv:   os.Getenv,
