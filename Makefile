@@ -21,8 +21,9 @@ test: lint ## run every test with the race detector (the CI gate)
 test-update: ## rewrite golden files after an intended output change
 	$(GO) test ./convert/... ./batch/... ./cmd/... -update
 
-bench: ## benchmarks: readers, and the 100k/1M-row conversions (see README "Performance")
+bench: ## benchmarks: readers, the 100k/1M-row conversions, sending 1,000 drafts (see README "Performance")
 	$(GO) test -run '^$$' -bench . -benchmem ./input/ ./values/ ./batch/ ./convert/
+	$(GO) test -run '^$$' -bench SendDrafts -benchtime 1x ./send/
 	$(GO) run ./bench
 
 lint: ## gofmt and go vet

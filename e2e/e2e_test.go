@@ -391,6 +391,13 @@ func TestWorkflow(t *testing.T) {
 		t.Fatalf("re-convert into a sent folder:\n%s", r)
 	}
 
+	// The loans list, the monthly template and the settings, for the leak
+	// check below and because a coordinator uses them next.
+	expect(t, kc(t, s.tr, s.env, "loans", "--out", filepath.Join(s.dir, "loans.csv")), 0)
+	expect(t, kc(t, s.tr, s.env, "template", "repayments", "--out", filepath.Join(s.dir, "template.xlsx")), 0)
+	expect(t, kc(t, s.tr, s.env, "config", "show"), 0)
+	expect(t, kc(t, s.tr, s.env, "auth", "check", "--json"), 0)
+
 	// The sandbox's page shows what arrived.
 	resp, err := http.Get(s.sp.url + "/")
 	if err != nil {
@@ -407,19 +414,19 @@ func TestWorkflow(t *testing.T) {
 // TestFaults injects every fault class into loan drafts and repayments: no
 // batch arrives twice, none is lost, and the user is told what to check.
 func TestFaults(t *testing.T) {
-	faults := "loan_draft:503*2,loan_draft:drop-before,loan_draft:500,loan_draft:429,loan_draft:401,loan_draft:502,loan_draft:drop-after,loan_draft:504," +
+	faults := "loan_draft:503*2,loan_draft:drop-before,loan_draft:500,loan_draft:429,loan_draft:401,loan_draft:502,loan_draft:drop-after,loan_draft:504,loan_draft:hang," +
 		"repayments:503,repayments:504"
 	s := newSetup(t, "--faults", faults)
 	loans := s.convert(t, "loans.xlsx")
 	reps := s.convert(t, "repayments.xlsx")
 
-	first := s.sendJSON(t, 4, "--concurrency", "1", loans, reps)
+	first := s.sendJSON(t, 4, "--concurrency", "1", "--timeout", "1s", loans, reps)
 	if first.Counts["unconfirmed"] == 0 || first.Counts["failed"] != 0 {
 		t.Fatalf("first send: %v", first.Counts)
 	}
 	st := s.sp.state(t)
 	noDuplicates(t, st)
-	if len(st.Faults) < 10 {
+	if len(st.Faults) < 11 {
 		t.Fatalf("only %d faults injected: %+v", len(st.Faults), st.Faults)
 	}
 	// Re-running without flags sends nothing more and still exits 4.
@@ -570,6 +577,12 @@ func (s *setup) noLeak(t *testing.T) {
 	if strings.Contains(s.tr.String(), secret) {
 		t.Fatal("the client secret appears in kivaconv's output")
 	}
+	if s.sp.state(t).TokensIssued == 0 {
+		t.Fatal("no token was issued: the leak check would prove nothing")
+	}
+	if strings.Contains(s.tr.String(), sandbox.TokenPrefix) {
+		t.Fatal("an access token appears in kivaconv's output")
+	}
 	filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -577,6 +590,9 @@ func (s *setup) noLeak(t *testing.T) {
 		data, err := os.ReadFile(p)
 		if err == nil && bytes.Contains(data, []byte(secret)) {
 			t.Errorf("the client secret appears in %s", p)
+		}
+		if err == nil && bytes.Contains(data, []byte(sandbox.TokenPrefix)) {
+			t.Errorf("an access token appears in %s", p)
 		}
 		return nil
 	})

@@ -44,7 +44,8 @@ type Options struct {
 	// Latency is added before answering each API request.
 	Latency time.Duration
 	// Rate is the most API requests per second (a token bucket with a
-	// burst of 1); excess requests get 429 with Retry-After. 0 = unlimited.
+	// burst of a tenth of a second's worth); excess requests get 429 with
+	// Retry-After. 0 = unlimited.
 	Rate float64
 	// Faults is a fault plan (see ParseFaults and FaultSyntax).
 	Faults string
@@ -187,7 +188,9 @@ func New(opts Options) (*Server, error) {
 		s.byLoan[s.loans[i].InternalLoanID] = &s.loans[i]
 	}
 	if opts.Rate > 0 {
-		s.limiter = rate.NewLimiter(rate.Limit(opts.Rate), 1)
+		// A tenth of a second's worth of burst, as real gateways allow:
+		// concurrent clients within the rate do not trip it by jitter.
+		s.limiter = rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate/10)))
 	}
 	s.st.reset()
 	s.routes()
@@ -452,7 +455,7 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	tok := randomText(32)
+	tok := TokenPrefix + randomText(32)
 	now := s.now()
 	s.mu.Lock()
 	for k, t := range s.tokens {
@@ -695,6 +698,10 @@ func randomBytes(n int) []byte {
 	rand.Read(b) // never fails (crypto/rand)
 	return b
 }
+
+// TokenPrefix starts every access token the sandbox issues, so that tests
+// can search any output for a leaked token without knowing its value.
+const TokenPrefix = "sbxtok_"
 
 func randomText(n int) string { return base64.RawURLEncoding.EncodeToString(randomBytes(n)) }
 

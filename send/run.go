@@ -42,7 +42,10 @@ type Options struct {
 	Env, APIURL, PartnerID string
 	// Concurrency bounds loan drafts in flight (default 4). Repayments and
 	// journals are sent one call at a time.
-	Concurrency       int
+	Concurrency int
+	// Rate caps requests per second (0: no cap). Without it, a 429 makes
+	// send slow down to a little under the rate the server was accepting.
+	Rate              float64
 	Partial           bool
 	ResendUnconfirmed bool
 	// DryRun plans without a token and sends nothing.
@@ -343,7 +346,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 			return sum, err
 		}
 	}
-	s := &sender{opts: opts, target: target, sum: sum}
+	s := &sender{opts: opts, target: target, sum: sum, pace: newPacer(opts.Rate)}
 	s.total, _, _ = plan.ToSend()
 	for fi, f := range plan.Folders {
 		if err := s.folder(ctx, f, &sum.Folders[fi]); err != nil {
@@ -490,6 +493,7 @@ type sender struct {
 	opts   Options
 	target batch.Target
 	sum    *Summary
+	pace   *pacer
 
 	mu      sync.Mutex
 	done    int
@@ -644,6 +648,14 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 				return nil
 			}
 		}
+		if err := s.pace.wait(ctx); err != nil {
+			if attempt == 1 {
+				r.Outcome = OutcomeNotAttempted
+			} else {
+				r.Outcome = OutcomeFailed
+			}
+			return nil
+		}
 		if err := led.Append(entry(batch.StateSending, attempt)); err != nil {
 			r.Outcome = OutcomeNotAttempted
 			return err
@@ -651,6 +663,14 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 		r.Attempts = attempt
 		resp, err := post(ctx, data)
 		r.Time = s.opts.Now()
+		var ae *partnerapi.Error
+		errors.As(err, &ae)
+		paced := false // the pacer now keeps the rate under the server's limit
+		if ae != nil && ae.Status == 429 {
+			paced = s.pace.throttled(time.Now())
+		} else {
+			s.pace.accepted(time.Now())
+		}
 		if err == nil {
 			e := entry(batch.StateSent, attempt)
 			e.Status = resp.Status
@@ -666,8 +686,6 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 			}
 			return led.Append(e)
 		}
-		var ae *partnerapi.Error
-		errors.As(err, &ae)
 		class := partnerapi.ClassOf(err)
 		e := entry("", attempt)
 		e.Error = err.Error()
@@ -706,12 +724,16 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 		if ae != nil {
 			after = ae.RetryAfter
 		}
-		if after > 0 {
+		// The server asked to wait: this request waits in any case; every
+		// other one too, unless the pacer has just slowed them all to a
+		// rate the server was accepting.
+		if after > 0 && !paced {
 			s.pause(after)
+			s.pace.restart()
 		}
 		d, until := s.pending(*waited)
 		*waited = until
-		d = max(d, s.opts.Retry.Delay(attempt, 0))
+		d = max(d, s.opts.Retry.Delay(attempt, after))
 		fmt.Fprintf(s.opts.Log, "%s: %v\n  retrying in %s (attempt %d of %d)\n", f.Path(it), err, d.Round(time.Millisecond), attempt+1, s.opts.Retry.Attempts)
 		if err := s.opts.Retry.Sleep(ctx, d); err != nil {
 			r.Outcome = OutcomeFailed

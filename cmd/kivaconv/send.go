@@ -25,6 +25,8 @@ func sendCommand(io *IO) *cli.Command {
 	flags := append(apiFlags(),
 		&cli.IntFlag{Name: "concurrency", Value: 4, EnvVars: []string{"KIVACONV_CONCURRENCY"},
 			Usage: "loan drafts in flight at once (repayments and journals go one call at a time)"},
+		&cli.Float64Flag{Name: "rate", EnvVars: []string{"KIVACONV_RATE"},
+			Usage: "at most this many requests per second (default: no cap; after a 429, send slows to a little under what Kiva was accepting)"},
 		&cli.IntFlag{Name: "retries", Value: 5, EnvVars: []string{"KIVACONV_RETRIES"},
 			Usage: "retries of a request that surely did not reach Kiva (refused connection, 429, 503), with growing waits"},
 		&cli.DurationFlag{Name: "retry-wait", Value: time.Second, EnvVars: []string{"KIVACONV_RETRY_WAIT"},
@@ -110,6 +112,9 @@ func runSend(c *cli.Context, io *IO) error {
 	if n := c.Int("concurrency"); n < 1 || n > 64 {
 		return usageErrorf("--concurrency %d: give a number from 1 to 64", n)
 	}
+	if r := c.Float64("rate"); r < 0 || r > 10000 {
+		return usageErrorf("--rate %g: give requests per second, e.g. 5 or 0.5", r)
+	}
 	if n := c.Int("retries"); n < 0 || n > 20 {
 		return usageErrorf("--retries %d: give a number from 0 to 20", n)
 	}
@@ -121,6 +126,7 @@ func runSend(c *cli.Context, io *IO) error {
 		Dirs: dirs, API: client,
 		Env: prof.Name, APIURL: prof.APIURL, PartnerID: prof.PartnerID,
 		Concurrency:       c.Int("concurrency"),
+		Rate:              c.Float64("rate"),
 		Partial:           c.Bool("partial"),
 		ResendUnconfirmed: c.Bool("resend-unconfirmed"),
 		DryRun:            dry,
