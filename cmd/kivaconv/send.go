@@ -62,8 +62,8 @@ refused folder (nothing sent); 3 some batches failed or were not attempted;
 4 some batches are unconfirmed (check PA2); 1 unexpected error; 130 interrupted.
 
 Examples:
-   kivaconv send --dry-run samples/loans.xlsx.kiva
-   kivaconv send samples/loans.xlsx.kiva samples/repayments.xlsx.kiva
+   kivaconv send --dry-run samples/loans.kiva
+   kivaconv send samples/loans.kiva samples/repayments.kiva
    KIVA_CLIENT_SECRET_FILE=~/.kiva/prod.secret kivaconv send --env production --yes out/*.kiva
    kivaconv send --json out/repayments.kiva > sent.json`,
 		Action: func(c *cli.Context) error { return runSend(c, io) },
