@@ -10,6 +10,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -81,14 +82,8 @@ func (c *Client) do(ctx context.Context, method, kind string, query url.Values, 
 func (c *Client) roundTrip(ctx context.Context, op, method, u string, access Secret, body []byte) (*answer, error) {
 	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	var written atomic.Bool
-	rctx = httptrace.WithClientTrace(rctx, &httptrace.ClientTrace{
-		WroteRequest: func(i httptrace.WroteRequestInfo) {
-			if i.Err == nil {
-				written.Store(true)
-			}
-		},
-	})
+	w := newWriteTrace()
+	rctx = httptrace.WithClientTrace(rctx, w.trace())
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -104,11 +99,58 @@ func (c *Client) roundTrip(ctx context.Context, op, method, u string, access Sec
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.transportError(ctx, op, written.Load(), err)
+		return nil, c.transportError(ctx, op, w.written(c.wroteWait), err)
 	}
 	defer resp.Body.Close()
 	b, cut, _ := readBody(resp.Body, c.cfg.MaxResponse)
 	return &answer{status: resp.StatusCode, header: resp.Header, body: c.scrub(b), cut: cut}, nil
+}
+
+// wroteWait is how long a failed request waits for the transport to say
+// whether it had been written completely. HTTP/2 can return a failed
+// request (cancelled, timed out) before its body writer reports.
+const wroteWait = 5 * time.Second
+
+// writeTrace follows the writing of one request.
+type writeTrace struct {
+	started, complete atomic.Bool // headers written; whole request written
+	once              sync.Once
+	done              chan struct{} // closed when the transport reports the end of writing
+}
+
+func newWriteTrace() *writeTrace { return &writeTrace{done: make(chan struct{})} }
+
+func (w *writeTrace) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		WroteHeaders: func() { w.started.Store(true) },
+		WroteRequest: func(i httptrace.WroteRequestInfo) {
+			if i.Err == nil {
+				w.complete.Store(true)
+			}
+			w.once.Do(func() { close(w.done) })
+		},
+	}
+}
+
+// written reports, after a failure, whether the request may have been
+// written completely, so that Kiva may have applied it. When the headers
+// went out but the transport has not said how writing the body ended, it
+// waits for that (at most wait); no word means the worst: written.
+func (w *writeTrace) written(wait time.Duration) bool {
+	if w.complete.Load() {
+		return true
+	}
+	if !w.started.Load() {
+		return false
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-w.done:
+		return w.complete.Load()
+	case <-t.C:
+		return true
+	}
 }
 
 func (c *Client) transportError(ctx context.Context, op string, written bool, err error) *Error {

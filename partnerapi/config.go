@@ -69,6 +69,9 @@ type Client struct {
 	now      func() time.Time
 	sleep    func(ctx context.Context, d time.Duration) error
 	maxPages int // EachLoan's guard against a server that never ends
+	// wroteWait bounds the wait, after a failed request, for the transport
+	// to say whether the request was written completely (see roundTrip).
+	wroteWait time.Duration
 
 	mu       sync.Mutex
 	tok      *tokenState // current token, nil before the first fetch
@@ -147,12 +150,13 @@ func New(cfg Config) (*Client, error) {
 		now = time.Now
 	}
 	c := &Client{
-		cfg:      cfg,
-		apiBase:  strings.TrimRight(cfg.APIURL, "/"),
-		http:     wrapHTTPClient(base, cfg.UserAgent),
-		now:      now,
-		sleep:    sleepCtx,
-		maxPages: defaultMaxPages,
+		cfg:       cfg,
+		apiBase:   strings.TrimRight(cfg.APIURL, "/"),
+		http:      wrapHTTPClient(base, cfg.UserAgent),
+		now:       now,
+		sleep:     sleepCtx,
+		maxPages:  defaultMaxPages,
+		wroteWait: wroteWait,
 	}
 	return c, nil
 }

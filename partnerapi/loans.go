@@ -85,9 +85,10 @@ func (c *Client) unreadable(kind string, v url.Values, r *Response, what string,
 
 // EachLoan calls fn for every loan matching q, page by page from
 // q.Offset (q.Limit per page, 0 meaning 300). It stops after
-// total_records loans, at an empty or short page, at fn's first error
-// (returned as is), or with an error when the server seems never to end
-// (it repeats a page, or keeps sending full pages past any sane count).
+// total_records loans, at an empty page, at a short page when the answer
+// gives no total (a server may cap pages below the limit), at fn's first
+// error (returned as is), or with an error when the server seems never to
+// end (it repeats a page, or keeps sending full pages past any sane count).
 func (c *Client) EachLoan(ctx context.Context, q LoansQuery, fn func(Loan) error) error {
 	_, limit, err := q.values()
 	if err != nil {
@@ -117,7 +118,9 @@ func (c *Client) EachLoan(ctx context.Context, q LoansQuery, fn func(Loan) error
 			}
 		}
 		q.Offset += n
-		if n == 0 || n < limit || (page.TotalRecords >= 0 && q.Offset >= page.TotalRecords) {
+		// A short page ends the list only when the answer gives no total:
+		// a server may cap pages below the limit asked for.
+		if n == 0 || (page.TotalRecords >= 0 && q.Offset >= page.TotalRecords) || (page.TotalRecords < 0 && n < limit) {
 			return nil
 		}
 	}

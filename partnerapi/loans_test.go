@@ -280,3 +280,31 @@ func TestLaterAsOf(t *testing.T) {
 		}
 	}
 }
+
+// A server that caps pages below the limit asked for (100 of 300) must not
+// end the listing after its first page when total_records says there are
+// more: the repayments template would silently miss loans.
+func TestEachLoanServerCapsPageSize(t *testing.T) {
+	k := newFakeKiva(t)
+	full := loansServer(250, "total_records")
+	k.api = func(w http.ResponseWriter, r *http.Request, n int) {
+		q := r.URL.Query()
+		if lim, _ := strconv.Atoi(q.Get("limit")); lim > 100 {
+			q.Set("limit", "100")
+			r.URL.RawQuery = q.Encode()
+		}
+		full(w, r, n)
+	}
+	c, _ := k.client(newFakeClock(), nil)
+	var ids []string
+	err := c.EachLoan(context.Background(), LoansQuery{}, func(l Loan) error {
+		ids = append(ids, l.InternalLoanID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 250 || ids[249] != "L-0249" {
+		t.Fatalf("%d loans, want 250", len(ids))
+	}
+}

@@ -32,6 +32,11 @@
 // A file sent under the same name but with other content is a conflict and
 // is not sent.
 //
+// While it sends, Run holds an operating-system lock on each folder's
+// send.lock (LockFile): a second send on the same folder, which would plan
+// from the same ledger and post the same batches, is refused. A dry run
+// takes no lock.
+//
 // # Retries
 //
 // A request is retried automatically, with exponential backoff and jitter

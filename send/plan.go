@@ -70,6 +70,13 @@ func (it *Item) willSend(resendUnconfirmed bool) bool {
 	return false
 }
 
+// wasUnconfirmed reports whether the ledger's last word on the item is
+// that its answer was lost (or the program stopped while it was in
+// flight).
+func (it *Item) wasUnconfirmed() bool {
+	return it.Prior != nil && (it.Prior.State == batch.StateUnconfirmed || it.Prior.State == batch.StateSending)
+}
+
 // Prepare reads and checks one folder: manifest, batch files against it,
 // every file's content against the rules, and the ledger's states for
 // target. It returns an error only when the folder cannot be read at all
@@ -166,6 +173,9 @@ func Prepare(dir string, rules kiva.Rules, target batch.Target, partial bool) (*
 		if len(probs) > 0 {
 			it.Status = StatusInvalid
 			it.Why = append(it.Why, probs...)
+			if it.wasUnconfirmed() {
+				it.Why = append(it.Why, "an earlier send of it is unconfirmed: check PA2; if it is there, run send --mark-sent "+b.File)
+			}
 			continue
 		}
 		switch st := byFile[b.File]; st.State {

@@ -258,6 +258,8 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
+	// Workers log concurrently; the writer need not be safe for that.
+	opts.Log = &syncWriter{w: opts.Log}
 	opts.Retry = opts.Retry.withDefaults()
 	if opts.Rules.Today.IsZero() {
 		opts.Rules.Today = opts.Now()
@@ -266,15 +268,41 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, errors.New("no batch folder given")
 	}
 	seen := map[string]bool{}
+	var stats []os.FileInfo
 	for _, d := range opts.Dirs {
 		abs, err := filepath.Abs(d)
 		if err != nil {
 			return nil, err
 		}
-		if seen[abs] {
+		// The same folder under two names (another letter case on
+		// Windows or macOS, a link) would be planned twice and sent twice.
+		twice := seen[abs]
+		st, err := os.Stat(d)
+		if err == nil {
+			for j, prev := range stats {
+				if prev != nil && os.SameFile(prev, st) {
+					twice = true
+					d = d + " (as " + opts.Dirs[j] + ")"
+					break
+				}
+			}
+		}
+		if twice {
 			return nil, fmt.Errorf("%s is given twice", d)
 		}
 		seen[abs] = true
+		stats = append(stats, st)
+	}
+	if !opts.DryRun {
+		// Another send on the same folder would plan from the same ledger
+		// and post the same batches.
+		for _, d := range opts.Dirs {
+			release, err := lockFolder(d)
+			if err != nil {
+				return nil, err
+			}
+			defer release()
+		}
 	}
 
 	partner := opts.PartnerID
@@ -286,6 +314,10 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		}
 		if partner == "" {
 			partner = opts.API.PartnerID()
+		}
+		if partner == "" {
+			// Every request would fail the same way (after its retries).
+			return nil, fmt.Errorf("%w: the token does not say which partner it is for, so set KIVA_PARTNER_ID or --partner-id. Nothing was sent", partnerapi.ErrNoPartnerID)
 		}
 	}
 	target := batch.Target{APIURL: opts.APIURL, PartnerID: partner}
@@ -379,6 +411,10 @@ func markSent(plan *Plan, opts Options, target batch.Target) error {
 			return fmt.Errorf("--mark-sent %s: no such batch file in the folders given", name)
 		case found.Status == StatusSent:
 			continue // already recorded: nothing to do
+		case found.Status == StatusInvalid && found.wasUnconfirmed() && found.SHA256 != "":
+			// Found in PA2 after it stopped passing a rule while it waited
+			// (reference data pulled since no longer lists its location,
+			// say): Kiva has it all the same.
 		case found.Status != StatusUnconfirmed:
 			return fmt.Errorf("--mark-sent %s: it is %s, not unconfirmed; only a batch whose answer was lost can be marked as sent", name, strings.ReplaceAll(string(found.Status), "_", " "))
 		}
@@ -412,6 +448,11 @@ func checkScopes(ctx context.Context, api API, plan *Plan) error {
 	info, err := api.Token(ctx)
 	if err != nil {
 		return err
+	}
+	if info.Scopes == nil {
+		// The answer did not list the granted scopes: they are then the
+		// ones asked for (RFC 6749 §5.1). A missing one shows up as a 403.
+		return nil
 	}
 	var missing []string
 	for _, f := range plan.Folders {
@@ -740,6 +781,18 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 			return nil // interrupted: the ledger says failed, safe to send again
 		}
 	}
+}
+
+// syncWriter serializes writes to w.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
 
 // marshalProblems keeps Kiva's per-loan problems as it sent them.

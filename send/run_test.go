@@ -701,3 +701,115 @@ func TestSendPauseIsShared(t *testing.T) {
 		t.Fatalf("sleeps %v", sl.d)
 	}
 }
+
+// A token answer without "scope" grants the scopes asked for (RFC 6749
+// §5.1): send must not refuse everything as "granted: none".
+func TestSendTokenWithoutScopeListSends(t *testing.T) {
+	dir := draftsFolder(t, 2)
+	api := newFake()
+	api.scopes = nil
+	sum, err := Run(context.Background(), opts(api, &sleeps{}, dir))
+	if err != nil || sum.Counts[OutcomeSent] != 2 {
+		t.Fatalf("err %v counts %v", err, sum)
+	}
+}
+
+// Two sends on one folder at once would both plan from the same ledger and
+// post every batch twice: the second is refused, with nothing sent.
+func TestSendSecondSendOnSameFolderIsRefused(t *testing.T) {
+	dir := repaymentsFolder(t, 4, 2)
+	release, err := lockFolder(dir) // the first send, still running
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := newFake()
+	_, err = Run(context.Background(), opts(api, &sleeps{}, dir))
+	if !errors.Is(err, ErrFolderBusy) || !strings.Contains(err.Error(), "wait for it to finish") || len(api.posts) != 0 {
+		t.Fatalf("err %v, %d posts", err, len(api.posts))
+	}
+	// A dry run only reads: it may look meanwhile.
+	o := opts(newFake(), &sleeps{}, dir)
+	o.DryRun = true
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatalf("dry run: %v", err)
+	}
+	release()
+	sum, err := Run(context.Background(), opts(api, &sleeps{}, dir))
+	if err != nil || sum.Counts[OutcomeSent] != 2 {
+		t.Fatalf("after the first finished: err %v counts %v", err, sum.Counts)
+	}
+}
+
+// The same folder under two names is refused before anything is sent.
+func TestSendSameFolderUnderTwoNames(t *testing.T) {
+	dir := repaymentsFolder(t, 2, 2)
+	link := filepath.Join(t.TempDir(), "again.kiva")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	api := newFake()
+	_, err := Run(context.Background(), opts(api, &sleeps{}, dir, link))
+	if err == nil || !strings.Contains(err.Error(), "given twice") || len(api.posts) != 0 {
+		t.Fatalf("err %v, %d posts", err, len(api.posts))
+	}
+}
+
+// Workers log failures at the same time: Options.Log need not be safe for
+// concurrent use (a bytes.Buffer, a test's stderr). Run with -race.
+func TestSendLogsFromConcurrentWorkers(t *testing.T) {
+	dir := draftsFolder(t, 8)
+	api := newFake()
+	api.answer = func(int, string, []byte) (*partnerapi.Response, error) {
+		return nil, &partnerapi.Error{Op: "POST", Status: 400, Class: partnerapi.Rejected, Message: "bad draft"}
+	}
+	var log strings.Builder
+	o := opts(api, &sleeps{}, dir)
+	o.Concurrency = 4
+	o.Log = &log
+	sum, err := Run(context.Background(), o)
+	if err != nil || sum.Counts[OutcomeFailed] != 8 {
+		t.Fatalf("err %v counts %v", err, sum.Counts)
+	}
+	if n := strings.Count(log.String(), "\n"); n != 8 {
+		t.Fatalf("%d log lines:\n%s", n, log.String())
+	}
+}
+
+// A batch whose answer was lost may stop passing a rule while it waits for
+// a person to check PA2 (newly pulled reference data no longer lists its
+// currency). Found in PA2, it can still be marked as sent; the folder is
+// then sent as usual.
+func TestSendMarkSentAfterTheBatchTurnedInvalid(t *testing.T) {
+	dir := draftsFolder(t, 2)
+	api := newFake()
+	api.answer = func(n int, _ string, _ []byte) (*partnerapi.Response, error) {
+		return nil, &partnerapi.Error{Op: "POST", Status: 502, Class: partnerapi.Unknown, Written: true}
+	}
+	Run(context.Background(), opts(api, &sleeps{}, dir))
+	// Later, with other reference data.
+	later := opts(newFake(), &sleeps{}, dir)
+	later.Rules.Reference = &kiva.Reference{Locales: []kiva.Locale{{LanguageID: 1, LanguageCode: "en", LanguageName: "English", Currency: "UGX"}}}
+	_, err := Run(context.Background(), later)
+	if err == nil || !strings.Contains(err.Error(), "--mark-sent loan-draft-0001.json") {
+		t.Fatalf("err %v: should say the batch may be in PA2", err)
+	}
+	later.MarkSent = []string{"loan-draft-0001.json", "loan-draft-0002.json"}
+	sum, err := Run(context.Background(), later)
+	if err != nil || sum.Counts[OutcomeAlreadySent] != 2 {
+		t.Fatalf("err %v counts %v", err, sum)
+	}
+}
+
+// With no partner ID anywhere, every request would fail the same way after
+// its retries: send stops before the first, saying what to set.
+func TestSendNoPartnerIDStopsBeforeSending(t *testing.T) {
+	dir := repaymentsFolder(t, 2, 2)
+	api := newFake()
+	api.partner = ""
+	o := opts(api, &sleeps{}, dir)
+	o.PartnerID = ""
+	_, err := Run(context.Background(), o)
+	if !errors.Is(err, partnerapi.ErrNoPartnerID) || !strings.Contains(err.Error(), "KIVA_PARTNER_ID") || len(api.posts) != 0 {
+		t.Fatalf("err %v, %d posts", err, len(api.posts))
+	}
+}

@@ -405,22 +405,38 @@ func unknownProfile(name, origin string, cfg *configFile) error {
 }
 
 // IsProduction reports whether the profile talks to Kiva's production
-// API: its name is "production" or its API URL is production's.
+// environment: its name is "production", or its API URL, token URL or
+// audience is production's (a custom profile holding production's
+// settings gets the same guard).
 func (p *Profile) IsProduction() bool {
 	if p.Name == Production {
 		return true
 	}
 	prod, _ := preset(Production)
-	return sameURL(p.APIURL, prod.APIURL)
+	return sameURL(p.APIURL, prod.APIURL) || sameURL(p.TokenURL, prod.TokenURL) || sameURL(p.Audience, prod.Audience)
 }
 
+// sameURL compares two addresses as a server sees them: scheme and host
+// in any letter case, the scheme's default port written or not, a
+// trailing slash or not.
 func sameURL(a, b string) bool {
 	ua, err1 := url.Parse(strings.TrimRight(strings.TrimSpace(a), "/"))
 	ub, err2 := url.Parse(strings.TrimRight(strings.TrimSpace(b), "/"))
 	if err1 != nil || err2 != nil || a == "" || b == "" {
 		return false
 	}
-	return strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Host, ub.Host) && ua.Path == ub.Path
+	host := func(u *url.URL) string {
+		h := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+		port := u.Port()
+		switch {
+		case port == "" && strings.EqualFold(u.Scheme, "https"):
+			port = "443"
+		case port == "" && strings.EqualFold(u.Scheme, "http"):
+			port = "80"
+		}
+		return h + ":" + port
+	}
+	return strings.EqualFold(ua.Scheme, ub.Scheme) && host(ua) == host(ub) && ua.Path == ub.Path
 }
 
 // Check reports, in one error, everything that keeps the profile from
@@ -461,8 +477,17 @@ func (p *Profile) Check() error {
 		add("no scopes: set --scope or %s (e.g. %q)", EnvScopes, strings.Join(partnerapi.AllScopes, " "))
 	}
 	if (p.Name == Stage || p.Name == Sandbox) && p.IsProduction() {
-		add("profile %q points at production's API URL %s (from %s): production is used only when chosen by name, with --env production",
-			p.Name, p.APIURL, p.Origin[KeyAPIURL])
+		prod, _ := preset(Production)
+		for _, u := range []struct{ key, what, value, prod string }{
+			{KeyAPIURL, "API URL", p.APIURL, prod.APIURL},
+			{KeyTokenURL, "token URL", p.TokenURL, prod.TokenURL},
+			{KeyAudience, "audience", p.Audience, prod.Audience},
+		} {
+			if sameURL(u.value, u.prod) {
+				add("profile %q points at production's %s %s (from %s): production is used only when chosen by name, with --env production",
+					p.Name, u.what, u.value, p.Origin[u.key])
+			}
+		}
 	}
 	if len(problems) == 0 {
 		return nil

@@ -212,6 +212,8 @@ func TestIsProductionByURL(t *testing.T) {
 	}{
 		{"https://partner-api.k1.kiva.org", true},
 		{"https://PARTNER-API.k1.kiva.org/", true},
+		{"https://partner-api.k1.kiva.org:443", true},
+		{"https://partner-api.k1.kiva.org.", true},
 		{"https://partnerapi.staging.kiva.org", false},
 		{"http://127.0.0.1:8089", false},
 		{"", false},
@@ -220,6 +222,23 @@ func TestIsProductionByURL(t *testing.T) {
 		if got := p.IsProduction(); got != c.want {
 			t.Errorf("IsProduction(%q) = %v, want %v", c.api, got, c.want)
 		}
+	}
+}
+
+// A custom profile that gets production's tokens is production, whatever
+// its API URL: the guard must not be bypassed by a second name for it.
+func TestIsProductionByTokenURLOrAudience(t *testing.T) {
+	for _, p := range []*Profile{
+		{Name: "custom", TokenURL: "https://auth.k1.kiva.org/oauth/token", APIURL: "https://kiva-proxy.example.org"},
+		{Name: "custom", Audience: "https://partner-api.k1.kiva.org", APIURL: "https://kiva-proxy.example.org"},
+	} {
+		if !p.IsProduction() {
+			t.Errorf("%+v is not production", p)
+		}
+	}
+	stage, _ := preset(Stage)
+	if stage.IsProduction() {
+		t.Error("stage is production")
 	}
 }
 
@@ -490,6 +509,8 @@ func TestCheck(t *testing.T) {
 		{"relative", func(p *Profile) { p.TokenURL = "/oauth/token" }, []string{"https://"}},
 		{"password in url", func(p *Profile) { p.APIURL = "https://me:" + secret + "@example.org" }, []string{"user name or password"}},
 		{"stage pointed at production", func(p *Profile) { p.APIURL = "https://partner-api.k1.kiva.org" }, []string{"points at production", "--env production"}},
+		{"stage getting production's tokens", func(p *Profile) { p.TokenURL = "https://auth.k1.kiva.org/oauth/token" },
+			[]string{"points at production's token URL https://auth.k1.kiva.org/oauth/token", "--env production"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

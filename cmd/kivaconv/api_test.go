@@ -33,6 +33,7 @@ type authTestServer struct {
 	partnerID string   // the token's partnerId
 	granted   []string // scopes the client may have
 	camelCase bool     // answer config lists in camelCase
+	noScope   bool     // the token answer leaves out "scope"
 
 	mu          sync.Mutex
 	tokenCalls  int
@@ -83,10 +84,14 @@ func (f *authTestServer) token(w http.ResponseWriter, r *http.Request) {
 			scopes = append(scopes, s)
 		}
 	}
-	json.NewEncoder(w).Encode(map[string]any{
+	answer := map[string]any{
 		"access_token": authTestToken, "token_type": "bearer", "expires_in": 43199,
 		"scope": strings.Join(scopes, " "), "partnerId": f.partnerID, "iss": "fake", "jti": "1",
-	})
+	}
+	if f.noScope {
+		delete(answer, "scope")
+	}
+	json.NewEncoder(w).Encode(answer)
 }
 
 func (f *authTestServer) config(w http.ResponseWriter, r *http.Request) {

@@ -80,9 +80,15 @@ func runAuthCheck(c *cli.Context, io *IO) error {
 		return apiError(p, err)
 	}
 
+	// An answer without "scope" grants the scopes asked for (RFC 6749
+	// §5.1): they are not all missing.
+	granted, listed := info.Scopes, info.Scopes != nil
+	if !listed {
+		granted = p.Scopes
+	}
 	var missing []string
 	for _, s := range partnerapi.AllScopes {
-		if !slices.Contains(info.Scopes, s) {
+		if !slices.Contains(granted, s) {
 			missing = append(missing, s)
 		}
 	}
@@ -103,7 +109,7 @@ func runAuthCheck(c *cli.Context, io *IO) error {
 	if c.Bool("json") {
 		res := authResult{
 			Profile: p.Name, APIURL: p.APIURL, TokenURL: p.TokenURL, PartnerID: partner,
-			Scopes: nonNil(info.Scopes), MissingScopes: nonNil(missing),
+			Scopes: nonNil(granted), MissingScopes: nonNil(missing),
 		}
 		if !info.Expiry.IsZero() {
 			res.ExpiresAt = info.Expiry.UTC().Format(time.RFC3339)
@@ -133,11 +139,14 @@ func runAuthCheck(c *cli.Context, io *IO) error {
 	default:
 		fmt.Fprintf(w, "Partner ID:  MISMATCH: configured %s (%s), the token says %s\n", p.PartnerID, p.Origin[apisettings.KeyPartnerID], info.PartnerID)
 	}
-	granted := "none"
-	if len(info.Scopes) > 0 {
-		granted = strings.Join(info.Scopes, " ")
+	scopes := "none"
+	switch {
+	case !listed:
+		scopes = "not listed in Kiva's answer, so those asked for: " + strings.Join(granted, " ")
+	case len(granted) > 0:
+		scopes = strings.Join(granted, " ")
 	}
-	fmt.Fprintf(w, "Scopes:      %s\n", granted)
+	fmt.Fprintf(w, "Scopes:      %s\n", scopes)
 	for _, s := range missing {
 		note := ""
 		if !slices.Contains(p.Scopes, s) {

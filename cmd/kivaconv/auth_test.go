@@ -202,3 +202,21 @@ func TestUntilText(t *testing.T) {
 		t.Error("scopeUse does not cover every scope")
 	}
 }
+
+// A token answer without "scope" grants what was asked for (RFC 6749
+// §5.1): auth check must not report every scope missing.
+func TestAuthCheckAnswerWithoutScope(t *testing.T) {
+	f := newAuthTestServer(t)
+	f.noScope = true
+	code, stdout, stderr, _ := runAuthCLI(t, f.env(), "auth", "check", "--scope", "read:loans,create:repayment")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	wantIn(t, stdout,
+		"Scopes:      not listed in Kiva's answer, so those asked for: read:loans create:repayment",
+		"missing create:loan_draft: needed for sending loan drafts (not asked for",
+	)
+	if strings.Contains(stdout, "missing read:loans") || strings.Contains(stdout, "missing create:repayment") {
+		t.Errorf("reports an asked-for scope missing:\n%s", stdout)
+	}
+}

@@ -17,6 +17,12 @@ func main() {
 		debug.SetGCPercent(50)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	go func() {
+		// The first Ctrl-C cancels the work, which then stops cleanly (a
+		// send records what was in flight); a second one kills at once.
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args, newSystemIO())
 	stop()
 	os.Exit(code)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,9 +58,10 @@ delivered; sent again next time), unconfirmed (the answer was lost: Kiva may hav
 it; check PA2: if it is there, record that with --mark-sent FILE, if not, send it
 again with --resend-unconfirmed).
 
-Exit codes: 0 everything is at Kiva; 2 bad settings, refused credentials or a
-refused folder (nothing sent); 3 some batches failed or were not attempted;
-4 some batches are unconfirmed (check PA2); 1 unexpected error; 130 interrupted.
+Exit codes: 0 everything is at Kiva; 2 bad settings, refused credentials, a
+refused folder or another send already working on it (nothing sent); 3 some
+batches failed or were not attempted; 4 some batches are unconfirmed (check
+PA2); 1 unexpected error; 130 interrupted.
 
 Examples:
    kivaconv send --dry-run samples/loans.kiva
@@ -136,7 +138,7 @@ func runSend(c *cli.Context, io *IO) error {
 		Log:               io.Err,
 	}
 	if prof.IsProduction() && !dry {
-		opts.Confirm = productionGuard(io, c.Bool("yes"))
+		opts.Confirm = productionGuard(c.Context, io, c.Bool("yes"))
 	}
 	var prog *progressLine
 	if io.ErrTTY && !dry {
@@ -146,18 +148,30 @@ func runSend(c *cli.Context, io *IO) error {
 	}
 	sum, err := send.Run(c.Context, opts)
 	prog.clear()
-	if sum != nil {
-		if c.Bool("json") {
-			enc := json.NewEncoder(io.Out)
-			enc.SetIndent("", "  ")
-			if jerr := enc.Encode(sum); jerr != nil {
-				return jerr
-			}
-		} else {
-			printSendSummary(io.Out, sum)
+	result := sendExit(err, sum, prof)
+	switch {
+	case c.Bool("json"):
+		// Always a JSON object for scripts, even when nothing could be
+		// planned: the error and the exit code are in it.
+		out := struct {
+			*send.Summary
+			Error    string `json:"error,omitempty"`
+			ExitCode int    `json:"exit_code"`
+		}{Summary: sum, ExitCode: exitCode(result)}
+		var ce *codedError
+		if result != nil && !(errors.As(result, &ce) && ce.reported) {
+			out.Error = result.Error()
 		}
+		enc := json.NewEncoder(io.Out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if jerr := enc.Encode(out); jerr != nil {
+			return jerr
+		}
+	case sum != nil:
+		printSendSummary(io.Out, sum)
 	}
-	return sendExit(err, sum, prof)
+	return result
 }
 
 // sendExit maps send's outcome to the exit code.
@@ -166,7 +180,7 @@ func sendExit(err error, sum *send.Summary, prof *apisettings.Profile) error {
 	var scope *send.ScopeError
 	var ce *codedError
 	switch {
-	case errors.Is(err, send.ErrNotConfirmed), errors.As(err, &refused), errors.As(err, &scope):
+	case errors.Is(err, send.ErrNotConfirmed), errors.Is(err, send.ErrFolderBusy), errors.As(err, &refused), errors.As(err, &scope):
 		return &codedError{code: exitUsage, err: err}
 	case errors.As(err, &ce):
 		return err
@@ -187,7 +201,7 @@ func sendExit(err error, sum *send.Summary, prof *apisettings.Profile) error {
 
 // productionGuard asks before anything goes to production, showing the
 // partner, the counts and the totals; --yes answers for scripts.
-func productionGuard(io *IO, yes bool) func(*send.Plan) error {
+func productionGuard(ctx context.Context, io *IO, yes bool) func(*send.Plan) error {
 	return func(p *send.Plan) error {
 		batches, records, totals := p.ToSend()
 		var tot []string
@@ -208,7 +222,18 @@ func productionGuard(io *IO, yes bool) func(*send.Plan) error {
 			return usageErrorf("sending to production needs --yes when no one is at the terminal to confirm")
 		}
 		fmt.Fprintf(io.Err, "Type yes to send, anything else to stop: ")
-		line, _ := bufio.NewReader(io.In).ReadString('\n')
+		answer := make(chan string, 1)
+		go func() {
+			line, _ := bufio.NewReader(io.In).ReadString('\n')
+			answer <- line
+		}()
+		var line string
+		select {
+		case line = <-answer:
+		case <-ctx.Done(): // Ctrl-C at the question stops, as anywhere else
+			fmt.Fprintln(io.Err)
+			return ctx.Err()
+		}
 		if !strings.EqualFold(strings.TrimSpace(line), "yes") {
 			return send.ErrNotConfirmed
 		}
