@@ -92,6 +92,10 @@ type Summary struct {
 	Preview []any `json:"-"`
 	// Expected compares the report with Options.Expected; nil without it.
 	Expected *ExpectedSummary `json:"expected,omitempty"`
+	// Drift is how the header differs from the columns the mapping was
+	// made for (mapping key columns:); nil when it does not differ or the
+	// mapping has no columns. Its issues come first in Issues.
+	Drift *Drift `json:"column_changes,omitempty"`
 }
 
 // maxErrors and maxWarnings bound the issues kept in memory (and listed in

@@ -504,8 +504,8 @@ func (c *run) readSchedule(main *sheetPlan) (*schedule, error) {
 	var pl placement
 	found := false
 	if len(others) > 0 {
-		p, err := hs.placeAmong(others, sm.Sheets, func(rows [][]string) (int, mappings.HeaderMatch) {
-			return mappings.FindScheduleHeaderRow(rows, sm)
+		p, err := hs.placeAmong(others, sm.Sheets, func(rows [][]string, nums []int) (int, mappings.HeaderMatch) {
+			return mappings.FindScheduleHeaderRowNumbered(rows, nums, sm)
 		})
 		named := sm.FindSheet(others) >= 0
 		switch {

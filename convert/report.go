@@ -59,6 +59,7 @@ func Report(s *Summary) string {
 func SummaryText(s *Summary) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "kivaconv report for %s\n", filepath.Base(s.Input))
+	b.WriteString(DriftText(s))
 	fmt.Fprintf(&b, "  mapping:   %s (%s)\n", s.Mapping, s.MappingFrom)
 	if s.Sheet != "" {
 		fmt.Fprintf(&b, "  sheet:     %s, header on row %d\n", s.Sheet, s.HeaderRow)

@@ -40,12 +40,12 @@ func (hs *heads) get(sheet string) (*head, error) {
 // place finds the sheet and header row of a set of fields: a sheet named
 // like one of names (matched like headers), else the only sheet, else the
 // visible sheet whose header fits best.
-func (hs *heads) place(names []string, fit func(rows [][]string) (int, mappings.HeaderMatch)) (placement, error) {
+func (hs *heads) place(names []string, fit func(rows [][]string, nums []int) (int, mappings.HeaderMatch)) (placement, error) {
 	return hs.placeAmong(nil, names, fit)
 }
 
 // placeAmong is place restricted to the sheets named in allowed (nil: all).
-func (hs *heads) placeAmong(allowed, names []string, fit func(rows [][]string) (int, mappings.HeaderMatch)) (placement, error) {
+func (hs *heads) placeAmong(allowed, names []string, fit func(rows [][]string, nums []int) (int, mappings.HeaderMatch)) (placement, error) {
 	var sheets []input.SheetInfo
 	for _, s := range hs.book.Sheets() {
 		if allowed == nil || contains(allowed, s.Name) {
@@ -85,7 +85,11 @@ func (hs *heads) placeAmong(allowed, names []string, fit func(rows [][]string) (
 		if len(h.rows) == 0 {
 			continue
 		}
-		idx, match := fit(h.texts)
+		nums := make([]int, len(h.rows))
+		for i, r := range h.rows {
+			nums[i] = r.Number
+		}
+		idx, match := fit(h.texts, nums)
 		if !found {
 			best.sheet, best.match, found = name, match, true // what is missing, if nothing fits
 		}
@@ -108,8 +112,8 @@ func (hs *heads) placeAmong(allowed, names []string, fit func(rows [][]string) (
 func (c *run) chooseMapping() (*mappings.Mapping, *sheetPlan, error) {
 	hs := &heads{c: c, book: c.book, cache: map[string]*head{}, errs: map[string]error{}}
 	placeFor := func(m *mappings.Mapping) (placement, error) {
-		return hs.place(m.Sheets, func(rows [][]string) (int, mappings.HeaderMatch) {
-			return mappings.FindHeaderRow(rows, m)
+		return hs.place(m.Sheets, func(rows [][]string, nums []int) (int, mappings.HeaderMatch) {
+			return mappings.FindHeaderRowNumbered(rows, nums, m)
 		})
 	}
 	m := c.opts.Mapping
@@ -141,6 +145,9 @@ func (c *run) chooseMapping() (*mappings.Mapping, *sheetPlan, error) {
 			return nil, nil, fmt.Errorf("%s: %w", c.book.Path(), err)
 		}
 		m, pl = chosen, placements[chosen]
+	}
+	if err := c.checkColumns(m, pl, hs); err != nil {
+		return nil, nil, err
 	}
 	plan, err := c.openPlan(pl, m, m.Fields)
 	if err != nil {

@@ -15,6 +15,7 @@ func (m *Mapping) Clone() *Mapping {
 	}
 	c := *m
 	c.Sheets = slices.Clone(m.Sheets)
+	c.Columns = slices.Clone(m.Columns)
 	c.Locale.DateFormats = slices.Clone(m.Locale.DateFormats)
 	c.Locale.CurrencySymbols = slices.Clone(m.Locale.CurrencySymbols)
 	c.Fields = cloneFields(m.Fields)

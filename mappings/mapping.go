@@ -68,6 +68,11 @@ type Mapping struct {
 	BatchSize int `yaml:"batch_size,omitempty"`
 	// Journal is how journal batches are wrapped (spec §8).
 	Journal JournalOptions `yaml:"journal,omitempty"`
+	// Columns are the header texts of the export the mapping was made for
+	// (kivaconv mappings init writes them). When set, convert compares a
+	// file's header with them and reports added, removed and renamed
+	// columns first (see Mapping.Drift). Empty: no comparison.
+	Columns []string `yaml:"columns,omitempty"`
 
 	// Source is where the mapping was loaded from ("embedded:loans" or a
 	// path) and SHA256 the hex digest of its bytes. Not YAML.

@@ -281,12 +281,25 @@ func (hm HeaderMatch) Err() error {
 // -1 (and the match of an empty header) when no row matches any field or
 // the fixed row is beyond rows.
 func FindHeaderRow(rows [][]string, m *Mapping) (int, HeaderMatch) {
-	return findHeaderRow(rows, m.HeaderRow, m.MatchHeader)
+	return findHeaderRow(rows, nil, m.HeaderRow, m.MatchHeader)
+}
+
+// FindHeaderRowNumbered is FindHeaderRow for rows that are not all there:
+// nums[i] is the spreadsheet row number of rows[i] (a workbook stores no
+// empty row), so a fixed header_row names the row a person sees.
+func FindHeaderRowNumbered(rows [][]string, nums []int, m *Mapping) (int, HeaderMatch) {
+	return findHeaderRow(rows, nums, m.HeaderRow, m.MatchHeader)
+}
+
+// FindScheduleHeaderRowNumbered is FindHeaderRowNumbered for the schedule
+// sheet.
+func FindScheduleHeaderRowNumbered(rows [][]string, nums []int, s *Schedule) (int, HeaderMatch) {
+	return findHeaderRow(rows, nums, s.HeaderRow, s.MatchHeader)
 }
 
 // FindScheduleHeaderRow is FindHeaderRow for the schedule sheet.
 func FindScheduleHeaderRow(rows [][]string, s *Schedule) (int, HeaderMatch) {
-	return findHeaderRow(rows, s.HeaderRow, s.MatchHeader)
+	return findHeaderRow(rows, nil, s.HeaderRow, s.MatchHeader)
 }
 
 // RowsNeeded is how many rows of a sheet header detection reads: 20 for
@@ -298,10 +311,13 @@ func (h HeaderRow) RowsNeeded() int {
 	return int(h)
 }
 
-func findHeaderRow(rows [][]string, fixed HeaderRow, match func([]string) HeaderMatch) (int, HeaderMatch) {
+func findHeaderRow(rows [][]string, nums []int, fixed HeaderRow, match func([]string) HeaderMatch) (int, HeaderMatch) {
 	if fixed > 0 {
 		i := int(fixed) - 1
-		if i >= len(rows) {
+		if nums != nil {
+			i = slices.Index(nums, int(fixed))
+		}
+		if i < 0 || i >= len(rows) {
 			return -1, match(nil)
 		}
 		return i, match(rows[i])

@@ -628,6 +628,8 @@ func (p *parser) document(root *yaml.Node) *Mapping {
 			m.BatchSize, _ = p.number(pr.v, "batch_size", 1, MaxBatchSize)
 		case "journal":
 			m.Journal = p.journal(pr.v)
+		case "columns":
+			m.Columns, _, _ = p.textList(pr.v, "columns", false)
 		}
 	}
 

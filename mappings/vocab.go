@@ -171,6 +171,7 @@ var topKeys = []topKey{
 	{key: "batch_size", kinds: []Kind{Repayments, Journals}},
 	{key: "journal", kinds: []Kind{Journals}},
 	{key: "group_by", kinds: []Kind{LoanDraft}},
+	{key: "columns"},
 	{key: "fields"},
 	{key: "schedule", kinds: []Kind{LoanDraft}},
 }

@@ -125,6 +125,10 @@ func runConvert(c *cli.Context, io *IO, cmd command) error {
 			}
 			fmt.Fprintf(io.Err, "%s: %s, %d error(s), %d warning(s)\n", filepath.Base(f), rowsWord(sum.Rows), sum.Errors, sum.Warnings)
 		default:
+			// Changed columns first: they explain whatever follows.
+			if d := convert.DriftText(sum); d != "" {
+				fmt.Fprintf(io.Err, "%s: the columns differ from the ones the mapping was made for:\n%s", filepath.Base(f), d)
+			}
 			if cmd == cmdPreview {
 				printPreview(io, sum)
 			}
