@@ -55,13 +55,23 @@ type Options struct {
 	Version string
 	// Progress, when set, is called now and then with the rows read so far.
 	Progress func(rows int)
+	// Annotate says when to write the annotated copy of the input.
+	Annotate AnnotateMode
+	// Target says where send would post the batches ("stage:
+	// https://…"), for review.html; "" when unknown.
+	Target string
 	// Expected, when set, is the list of loans a repayments report must
 	// cover (see expected.go); other kinds are refused.
 	Expected *loanlist.Set
 }
 
-// DefaultOutDir is where the batches of input go by default.
+// DefaultOutDir is where the batches of input go by default: "<name>.kiva"
+// beside the input; for an annotated copy in its own output folder
+// ("loans.kiva/loans.checked.xlsx", fixed and dropped again), that folder.
 func DefaultOutDir(inputPath string) string {
+	if IsAnnotatedCopy(inputPath) {
+		return filepath.Dir(inputPath)
+	}
 	base := filepath.Base(inputPath)
 	return filepath.Join(filepath.Dir(inputPath), strings.TrimSuffix(base, filepath.Ext(base))+".kiva")
 }
@@ -92,6 +102,14 @@ type Summary struct {
 	Preview []any `json:"-"`
 	// Expected compares the report with Options.Expected; nil without it.
 	Expected *ExpectedSummary `json:"expected,omitempty"`
+	// ScheduleSheet and ScheduleHeaderRow locate a loans workbook's
+	// schedule sheet; empty for other kinds.
+	ScheduleSheet     string `json:"schedule_sheet,omitempty"`
+	ScheduleHeaderRow int    `json:"schedule_header_row,omitempty"`
+	// Review and Annotated are the review.html and the annotated copy of
+	// the input written in the output folder ("" when none).
+	Review    string `json:"review,omitempty"`
+	Annotated string `json:"annotated,omitempty"`
 	// Drift is how the header differs from the columns the mapping was
 	// made for (mapping key columns:); nil when it does not differ or the
 	// mapping has no columns. Its issues come first in Issues.
@@ -134,6 +152,20 @@ type run struct {
 // cannot be converted at all (unreadable, no mapping fits, required columns
 // missing, output not writable); rejected rows are counted in the Summary.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
+	c, err := convertFile(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	// The input is closed by now: the annotated copy may replace it (a
+	// fixed copy dropped again).
+	if opts.Mode == Write {
+		c.writeArtifacts()
+	}
+	return c.sum, nil
+}
+
+// convertFile is Run up to the batches, the report and errors.csv.
+func convertFile(ctx context.Context, opts Options) (*run, error) {
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
@@ -233,7 +265,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := c.out.close(c); err != nil {
 		return nil, err
 	}
-	return c.sum, nil
+	return c, nil
 }
 
 func needsReference(m *mappings.Mapping) bool {

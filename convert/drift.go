@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kiva-partners/kivaconv/annotate"
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/mappings"
+	"github.com/kiva-partners/kivaconv/values"
 )
 
 // Column drift: a mapping may list the columns of the export it was made
@@ -38,7 +40,7 @@ func (c *run) checkColumns(m *mappings.Mapping, pl placement, hs *heads) error {
 		return nil // the sheet was read before: it cannot fail now
 	}
 	header, row := h.texts[pl.hdrIdx], &h.rows[pl.hdrIdx]
-	d := m.Drift(header)
+	d := m.Drift(withoutStatusColumn(header))
 	if d.Empty() {
 		return nil
 	}
@@ -207,4 +209,20 @@ func DriftText(s *Summary) string {
 		fmt.Fprintf(&b, "    removed: %q\n", r)
 	}
 	return b.String()
+}
+
+// withoutStatusColumn blanks the status column an annotated copy adds
+// (annotate.StatusHeader): it is kivaconv's, not a change in the export.
+// Blanking, not removing, keeps the other columns' positions.
+func withoutStatusColumn(header []string) []string {
+	out := header
+	for i, h := range header {
+		if values.Key(h) == values.Key(annotate.StatusHeader) {
+			if &out[0] == &header[0] {
+				out = append([]string(nil), header...)
+			}
+			out[i] = ""
+		}
+	}
+	return out
 }

@@ -470,6 +470,11 @@ func (c *run) readImage(rel string) (string, error) {
 		path = filepath.Join(filepath.Dir(c.opts.Input), filepath.FromSlash(strings.ReplaceAll(rel, `\`, "/")))
 	}
 	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) && !filepath.IsAbs(rel) && IsAnnotatedCopy(c.opts.Input) {
+		// An annotated copy sits in the output folder: its photos are
+		// beside the original workbook, one folder up.
+		data, err = os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(c.opts.Input)), filepath.FromSlash(strings.ReplaceAll(rel, `\`, "/"))))
+	}
 	if err != nil {
 		if os.IsNotExist(err) {
 			return "", fmt.Errorf("photo %s not found", rel)
@@ -539,6 +544,7 @@ func (c *run) readSchedule(main *sheetPlan) (*schedule, error) {
 	s.loaded = true
 	s.sheet = pl.sheet
 	s.layout = p.layout
+	c.sum.ScheduleSheet, c.sum.ScheduleHeaderRow = p.layout.sheet, p.layout.headerRow
 	l := p.layout
 	vals := make([]value, len(l.fields))
 	loanI, dateI, prinI, intI := l.index[mappings.FLoanID], l.index[mappings.FDueDate], l.index[mappings.FPrincipal], l.index[mappings.FInterest]

@@ -143,19 +143,26 @@ func FriendlySummary(s *Summary) string {
 	for _, t := range s.Totals {
 		fmt.Fprintf(&b, "Total: %s\n", strings.TrimSpace(t.Currency+" "+FormatAmount(t.Amount, t.Currency)))
 	}
+	fix := "Fix the cells listed above in the workbook, save it, and drop it on kivaconv again.\n"
+	if s.Annotated != "" {
+		fix = "Open " + filepath.Base(s.Annotated) + " in that folder: the cells to fix are red (errors) or\namber (warnings), each with a comment. Fix them there, save, and drop that file\non kivaconv again.\n"
+	}
 	switch {
 	case s.Rejected > 0:
 		fmt.Fprintf(&b, "%d row(s) have problems and were NOT converted.\n", s.Rejected)
-		b.WriteString("Fix the cells listed above in the workbook, save it, and drop it on kivaconv again.\n")
+		b.WriteString(fix)
 	case s.Errors > 0:
 		fmt.Fprintf(&b, "%d error(s) to fix (listed above).\n", s.Errors)
-		b.WriteString("Fix them in the workbook, save it, and drop it on kivaconv again.\n")
+		b.WriteString(fix)
 	}
 	if s.Warnings > 0 {
 		fmt.Fprintf(&b, "%d warning(s): things to check before publishing in PA2 (listed above and in report.txt).\n", s.Warnings)
 	}
 	if s.Errors == 0 && s.Warnings == 0 {
 		b.WriteString("No problems found.\n")
+	}
+	if s.Review != "" {
+		fmt.Fprintf(&b, "To see every loan as Kiva will show it, open %s in a web browser.\n", filepath.Base(s.Review))
 	}
 	return b.String()
 }

@@ -1703,7 +1703,7 @@ func TestScenarioDeterministic(t *testing.T) {
 			t.Errorf("%s differs between two runs:\n%s", en.Name(), firstDiff(x, y))
 		}
 	}
-	equalSlices(t, "files", names, []string{"errors.csv", "loan-draft-0001.json", "loan-draft-0002.json", "manifest.json", "report.txt"})
+	equalSlices(t, "files", names, []string{"errors.csv", "loan-draft-0001.json", "loan-draft-0002.json", "loans.checked.xlsx", "manifest.json", "report.txt", "review.html"})
 }
 
 // TestScenarioRewrite: converting again into the same folder replaces the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/kiva-partners/kivaconv/annotate"
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/mappings"
 	"github.com/kiva-partners/kivaconv/values"
@@ -153,8 +154,10 @@ func (c *run) chooseMapping() (*mappings.Mapping, *sheetPlan, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(plan.layout.unmapped) > 0 {
-		c.sum.Unmapped = plan.layout.unmapped
+	for _, u := range plan.layout.unmapped {
+		if values.Key(u) != values.Key(annotate.StatusHeader) { // an annotated copy's own column
+			c.sum.Unmapped = append(c.sum.Unmapped, u)
+		}
 	}
 	c.sum.Sheet = plan.layout.sheet
 	c.sum.HeaderRow = plan.layout.headerRow

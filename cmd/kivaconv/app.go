@@ -18,13 +18,6 @@ import (
 	"github.com/kiva-partners/kivaconv/mappings"
 )
 
-// version is stamped by the release build (-ldflags "-X main.version=…").
-var (
-	version = "dev"
-	commit  = ""
-	date    = ""
-)
-
 // run is the whole program: it builds the CLI, runs it and maps the outcome
 // to an exit code. Tests call it directly.
 func run(ctx context.Context, args []string, io *IO) (code int) {
@@ -75,6 +68,8 @@ func newApp(io *IO) *cli.App {
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, EnvVars: []string{"KIVACONV_OUT"},
 			Usage: "output `DIR` (default: <input>.kiva beside the input; with several inputs, DIR/<input>.kiva)"},
 		&cli.BoolFlag{Name: "overwrite", Usage: "convert into a folder that send has already used"},
+		&cli.StringFlag{Name: "annotate", Value: "auto", EnvVars: []string{"KIVACONV_ANNOTATE"},
+			Usage: "write <input>.checked.xlsx, a copy of the input with bad cells marked: auto (when there are problems, up to 50,000 rows), always, never"},
 	}
 	app := &cli.App{
 		Name:      "kivaconv",
@@ -89,10 +84,17 @@ func newApp(io *IO) *cli.App {
 		Suggest:        true,
 		Flags:          append(append([]cli.Flag{}, convertFlags...), writeFlags...),
 		Description: `Exit codes: 0 ok (warnings allowed); 1 unexpected error; 2 usage error or unreadable
-input; 3 batches written but rows rejected or errors found (validate: errors found);
-130 interrupted.
+input; 3 batches written but rows rejected or errors found (validate: errors found;
+send: some batches failed); 4 send: some batches unconfirmed, check PA2; 130 interrupted.
 
-Flags go before the files: kivaconv convert --out batches loans.xlsx`,
+Flags go before the files: kivaconv convert --out batches loans.xlsx
+
+Examples:
+   kivaconv loans.xlsx                    convert with defaults (what a drag-and-drop does)
+   kivaconv validate repayments.csv       list every problem; write nothing
+   kivaconv send loans.kiva               post a reviewed folder to Kiva
+   kivaconv help convert                  more about one command
+   kivaconv completion bash               Tab completion for your shell`,
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return cli.ShowAppHelp(c)
@@ -157,19 +159,8 @@ Examples:
 		},
 	}
 	app.Commands = append(app.Commands, apiCommands(io)...)
+	addCompletion(app, io) // last: it covers every command above
 	return app
-}
-
-func versionString() string {
-	v := version
-	if commit != "" {
-		v += " (" + commit
-		if date != "" {
-			v += ", " + date
-		}
-		v += ")"
-	}
-	return v
 }
 
 // inputs returns the file arguments, rejecting flags placed after files.
@@ -296,7 +287,13 @@ func resolveMapping(name string, cands []*mappings.Mapping) (*mappings.Mapping, 
 func (s *settings) reference(io *IO, input string) (*kiva.Reference, string, error) {
 	path := s.refPath
 	if path == "" {
-		for _, p := range []string{filepath.Join(filepath.Dir(input), "reference.json"), filepath.Join(configDir(io), "reference.json")} {
+		near := []string{filepath.Join(filepath.Dir(input), "reference.json")}
+		if convert.IsAnnotatedCopy(input) {
+			// The annotated copy sits in the output folder; the reference
+			// data is beside the original workbook.
+			near = append(near, filepath.Join(filepath.Dir(filepath.Dir(input)), "reference.json"))
+		}
+		for _, p := range append(near, filepath.Join(configDir(io), "reference.json")) {
 			if st, err := os.Stat(p); err == nil && !st.IsDir() {
 				path = p
 				break

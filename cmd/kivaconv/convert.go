@@ -89,6 +89,17 @@ func runConvert(c *cli.Context, io *IO, cmd command) error {
 		opts.Input, opts.Mode, opts.OutDir = f, mode, outDirs[i]
 		if mode == convert.Write {
 			opts.Overwrite = c.Bool("overwrite")
+			switch a := c.String("annotate"); a {
+			case "auto", "":
+				opts.Annotate = convert.AnnotateAuto
+			case "always":
+				opts.Annotate = convert.AnnotateAlways
+			case "never":
+				opts.Annotate = convert.AnnotateNever
+			default:
+				return usageErrorf("--annotate %q: use auto, always or never", a)
+			}
+			opts.Target = sendTarget(c, io)
 		}
 		if cmd == cmdPreview {
 			opts.Preview = c.Int("records")
@@ -97,13 +108,13 @@ func runConvert(c *cli.Context, io *IO, cmd command) error {
 		var sum *convert.Summary
 		if err == nil {
 			opts.Reference, opts.ReferencePath = ref, refPath
+			var bar *progressBar
 			if io.ErrTTY && !jsonOut {
-				opts.Progress = progressPrinter(io, f)
+				bar = progressFor(io, filepath.Base(f), "rows", 0)
+				opts.Progress = func(n int) { bar.Set(int64(n), "") }
 			}
 			sum, err = convert.Run(c.Context, opts)
-			if opts.Progress != nil {
-				fmt.Fprint(io.Err, "\r\033[K")
-			}
+			bar.Clear()
 		}
 		code := exitOK
 		switch {
@@ -279,12 +290,25 @@ func printSummary(io *IO, sum *convert.Summary, cmd command) {
 	if cmd == cmdConvert && sum.Errors+sum.Warnings > 0 {
 		fmt.Fprintf(w, "  problems:  listed in %s\n", filepath.Join(sum.OutDir, "report.txt"))
 	}
+	if sum.Review != "" {
+		fmt.Fprintf(w, "  review:    %s\n", sum.Review)
+	}
+	if sum.Annotated != "" {
+		fmt.Fprintf(w, "  annotated: %s (bad cells marked; fix there and convert it again)\n", sum.Annotated)
+	}
 }
 
-// progressPrinter draws "rows read" on a terminal's stderr.
-func progressPrinter(io *IO, f string) func(int) {
-	name := filepath.Base(f)
-	return func(rows int) {
-		fmt.Fprintf(io.Err, "\r\033[K%s: %d rows read…", name, rows)
+// sendTarget says where send would post, for review.html: the profile the
+// settings name, without any network call; "" when the settings are
+// incomplete or wrong (convert does not need them).
+func sendTarget(c *cli.Context, io *IO) string {
+	p, err := resolveProfile(c, io)
+	if err != nil || p == nil || p.APIURL == "" {
+		return ""
 	}
+	t := p.Name + ": " + p.APIURL
+	if p.PartnerID != "" {
+		t += ", partner " + p.PartnerID
+	}
+	return t
 }
