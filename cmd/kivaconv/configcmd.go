@@ -58,8 +58,9 @@ Examples:
 			{
 				Name:  "path",
 				Usage: "print the config file's path",
-				Description: `Example:
-   kivaconv config path`,
+				Description: `Examples:
+   kivaconv config path
+   notepad (kivaconv config path)      (PowerShell: open the file in Notepad)`,
 				Flags: []cli.Flag{configFlag()},
 				Action: func(c *cli.Context) error {
 					path, _ := configFilePath(c, io)

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -140,14 +139,18 @@ func runSend(c *cli.Context, io *IO) error {
 	if prof.IsProduction() && !dry {
 		opts.Confirm = productionGuard(c.Context, io, c.Bool("yes"))
 	}
-	var prog *progressLine
-	if io.ErrTTY && !dry {
-		prog = &progressLine{w: io.Err}
-		opts.Progress = prog.update
-		opts.Log = prog
+	var bar *progressBar
+	if !dry {
+		// A bar on a terminal; elsewhere only the log lines, whole.
+		bar = progressFor(io, "sending", "batches", 0)
+		opts.Progress = func(done, total int, r *send.Result) {
+			bar.SetTotal(int64(total))
+			bar.Set(int64(done), r.File)
+		}
+		opts.Log = bar
 	}
 	sum, err := send.Run(c.Context, opts)
-	prog.clear()
+	bar.Clear()
 	result := sendExit(err, sum, prof)
 	switch {
 	case c.Bool("json"):
@@ -333,43 +336,6 @@ func resultDetail(r send.Result) string {
 		parts = append(parts, r.Message)
 	}
 	return strings.Join(parts, "; ")
-}
-
-// progressLine draws "sending 12/40" on a terminal's stderr, and lets log
-// lines through above it.
-type progressLine struct {
-	mu    sync.Mutex
-	w     io.Writer
-	shown bool
-}
-
-func (p *progressLine) update(done, total int, r *send.Result) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	fmt.Fprintf(p.w, "\r\033[Ksending %d/%d  %s", done, total, r.File)
-	p.shown = true
-}
-
-func (p *progressLine) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.shown {
-		fmt.Fprint(p.w, "\r\033[K")
-		p.shown = false
-	}
-	return p.w.Write(b)
-}
-
-func (p *progressLine) clear() {
-	if p == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.shown {
-		fmt.Fprint(p.w, "\r\033[K")
-		p.shown = false
-	}
 }
 
 func fileExists(p string) bool {
