@@ -26,6 +26,15 @@ const File = "review.html"
 // cards when Options.MaxCards is 0.
 const DefaultMaxCards = 500
 
+// DefaultMaxRows is how many repayments (and journals) the page lists when
+// Options.MaxRows is 0, and DefaultMaxProblems how many problems: a
+// million-row report must not make a page no browser can open. Counts and
+// totals always cover everything.
+const (
+	DefaultMaxRows     = 5000
+	DefaultMaxProblems = 2000
+)
+
 // Problem is one error or warning found in the input, located at a cell.
 type Problem struct {
 	Severity string // "error" or "warning"
@@ -60,6 +69,9 @@ type Options struct {
 	// the others are listed as compact table rows. 0 means
 	// DefaultMaxCards; negative means none.
 	MaxCards int
+	// MaxRows and MaxProblems cap the repayments or journals listed and the
+	// problems listed; 0 means DefaultMaxRows and DefaultMaxProblems.
+	MaxRows, MaxProblems int
 	// Now is not used: the report shows no time, so that the same folder
 	// always gives the same bytes. It is accepted for callers that set it.
 	Now func() time.Time
@@ -119,6 +131,9 @@ type renderer struct {
 
 	reps  []repaymentRow
 	jours []journalItem
+	// notListed counts repayments or journals beyond MaxRows, and
+	// problemsCut the problems beyond MaxProblems.
+	notListed, problemsCut int
 }
 
 func (r *renderer) exec(name string, data any) error {
@@ -249,6 +264,14 @@ func (r *renderer) buildProblems() {
 		one = "loan"
 	}
 	r.byRecord = map[string][]int{}
+	maxProblems := r.opts.MaxProblems
+	if maxProblems <= 0 {
+		maxProblems = DefaultMaxProblems
+	}
+	if len(ps) > maxProblems {
+		r.problemsCut = len(ps) - maxProblems
+		ps = ps[:maxProblems]
+	}
 	for i, p := range ps {
 		v := problemView{
 			ID:       fmt.Sprintf("p%d", i+1),
@@ -397,7 +420,7 @@ func (r *renderer) headView() headView {
 		Records:   m.Counts.RecordsWritten,
 		Summary:   s,
 		Problems:  r.problems,
-		Truncated: r.opts.TruncatedProblems,
+		Truncated: r.opts.TruncatedProblems + r.problemsCut,
 		Notes:     r.notes,
 		Section:   sectionID(m.Kind),
 	}
@@ -663,6 +686,7 @@ type repaymentRowView struct {
 
 type repaymentsView struct {
 	Count     string
+	NotListed string // says how many are not listed, "" when all are
 	Currency  string
 	ClientIDs bool
 	Rows      []repaymentRowView
@@ -673,6 +697,10 @@ type repaymentsView struct {
 // few enough (a few hundred bytes each) to hold.
 func (r *renderer) loadRepayments() {
 	for _, b := range r.m.Batches {
+		if len(r.reps) >= r.maxRows() {
+			r.notListed += b.Records
+			continue
+		}
 		data, note, err := r.readBatch(b)
 		if err != nil {
 			r.notes = append(r.notes, err.Error())
@@ -686,7 +714,11 @@ func (r *renderer) loadRepayments() {
 			r.notes = append(r.notes, b.File+" is not a repayments batch ("+err.Error()+"): convert again")
 			continue
 		}
-		for _, rep := range body.Repayments {
+		for i, rep := range body.Repayments {
+			if len(r.reps) >= r.maxRows() {
+				r.notListed += len(body.Repayments) - i
+				break
+			}
 			n := len(r.reps) + 1
 			r.reps = append(r.reps, repaymentRow{N: n, ID: r.anchors.add(rep.LoanID, n), LoanID: rep.LoanID,
 				ClientID: rep.ClientID, Amount: rep.Amount, File: b.File})
@@ -694,8 +726,20 @@ func (r *renderer) loadRepayments() {
 	}
 }
 
+// maxRows is the cap on repayments and journals listed.
+func (r *renderer) maxRows() int {
+	if r.opts.MaxRows > 0 {
+		return r.opts.MaxRows
+	}
+	return DefaultMaxRows
+}
+
 func (r *renderer) repaymentsView() repaymentsView {
-	v := repaymentsView{Count: formatCount(len(r.reps))}
+	v := repaymentsView{Count: formatCount(len(r.reps) + r.notListed)}
+	if r.notListed > 0 {
+		v.NotListed = fmt.Sprintf("The first %s repayments are listed; %s more are in the batch files. Counts and totals are for all of them.",
+			formatCount(len(r.reps)), formatCount(r.notListed))
+	}
 	if len(r.m.Totals) == 1 {
 		v.Currency = r.m.Totals[0].Currency
 	}
@@ -752,6 +796,10 @@ type journalsView struct {
 // loadJournals reads every journals batch, bare array or wrapped.
 func (r *renderer) loadJournals() {
 	for _, b := range r.m.Batches {
+		if len(r.jours) >= r.maxRows() {
+			r.notListed += b.Records
+			continue
+		}
 		data, note, err := r.readBatch(b)
 		if err != nil {
 			r.notes = append(r.notes, err.Error())
@@ -772,7 +820,11 @@ func (r *renderer) loadJournals() {
 			r.notes = append(r.notes, b.File+" is not a journals batch ("+err.Error()+"): convert again")
 			continue
 		}
-		for _, j := range js {
+		for i, j := range js {
+			if len(r.jours) >= r.maxRows() {
+				r.notListed += len(js) - i
+				break
+			}
 			n := len(r.jours) + 1
 			r.jours = append(r.jours, journalItem{Journal: j, N: n, ID: r.anchors.add(j.InternalLoanID, n), File: b.File})
 		}
@@ -781,10 +833,13 @@ func (r *renderer) loadJournals() {
 
 func (r *renderer) renderJournals() error {
 	cards := min(len(r.jours), r.maxCards)
-	v := journalsView{Count: formatCount(len(r.jours)), Cards: cards, Rest: len(r.jours) - cards}
+	v := journalsView{Count: formatCount(len(r.jours) + r.notListed), Cards: cards, Rest: len(r.jours) - cards}
 	if v.Rest > 0 {
 		v.RestText = fmt.Sprintf("The first %s journals are shown as cards; the other %s are listed in short form below the cards.",
 			formatCount(cards), formatCount(v.Rest))
+	}
+	if r.notListed > 0 {
+		v.RestText += fmt.Sprintf(" %s more journals are in the batch files, not listed here.", formatCount(r.notListed))
 	}
 	if err := r.exec("journals-start", v); err != nil {
 		return err
