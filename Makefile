@@ -14,7 +14,7 @@ HOST_PLATFORM = $(shell $(GO) env GOHOSTOS)/$(shell $(GO) env GOHOSTARCH)
 HOSTEXE   = $(if $(filter windows,$(shell $(GO) env GOHOSTOS)),.exe,)
 FUZZTIME  ?= 60s
 
-.PHONY: help build test test-update bench lint samples dist dist-check fuzz clean
+.PHONY: screenshot help build test test-update bench lint samples dist dist-check fuzz clean
 
 help: ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -94,6 +94,9 @@ dist-check: ## make dist for this machine only; list the archive, check SHA256SU
 	  case $$a in *.zip) unzip -q $$a -d $$tmp;; *) tar -xzf $$a -C $$tmp;; esac; \
 	  kc="env KIVACONV_CONFIG_DIR=$$tmp/config $$(ls $$tmp/*/kivaconv$(HOSTEXE))"; \
 	  $$kc --version; $$kc mappings list
+
+screenshot: ## docs/review.png for the README (needs chromium)
+	$(GO) run ./review/screenshot
 
 clean: ## remove build outputs
 	rm -rf kivaconv kivaconv.exe dist
