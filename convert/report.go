@@ -157,6 +157,9 @@ func FriendlySummary(s *Summary) string {
 	}
 	if s.Warnings > 0 {
 		fmt.Fprintf(&b, "%d warning(s): things to check before publishing in PA2 (listed above and in report.txt).\n", s.Warnings)
+		if s.Errors == 0 && s.Annotated != "" {
+			fmt.Fprintf(&b, "Their cells are marked in %s in that folder.\n", filepath.Base(s.Annotated))
+		}
 	}
 	if s.Errors == 0 && s.Warnings == 0 {
 		b.WriteString("No problems found.\n")
