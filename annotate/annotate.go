@@ -119,6 +119,10 @@ var (
 // file. A workbook's text numbers are always read with the mapping's
 // explicit locale or a decimal point, so the text "1500,50" would be an
 // error in the copy; a number cell reads the same in any locale.
+//
+// The copy records, in custom document properties, its modification time
+// and whether it was made from an annotated copy, so that Edited can tell
+// later whether it may hold values a person typed in.
 func Write(dst string, opts Options) error {
 	ext := strings.ToLower(filepath.Ext(dst))
 	if ext != ".xlsx" && ext != ".xlsm" {
@@ -142,11 +146,15 @@ func Write(dst string, opts Options) error {
 	if err != nil {
 		return err
 	}
+	fromCopy := isAnnotatedCopy(a.f)
 	if hasMacros(a.f) && ext == ".xlsx" {
 		return fmt.Errorf("annotated workbook %s: %s has macros; name the copy .xlsm (annotate.FileName does)", dst, filepath.Base(opts.Input))
 	}
 	if err := a.annotate(); err != nil {
 		return fmt.Errorf("annotating %s: %w", filepath.Base(opts.Input), err)
+	}
+	if err := markWritten(a.f, fromCopy); err != nil {
+		return fmt.Errorf("annotated workbook %s: %w", dst, err)
 	}
 	// The extension of Path sets the workbook's content type (.xlsx or
 	// .xlsm), whatever the input's was (a template, a CSV file).

@@ -24,4 +24,9 @@
 //
 // Annotating a copy that was annotated before replaces the old
 // annotations instead of adding to them.
+//
+// The copy carries two custom document properties recording how Write
+// left it, so that Edited can tell later whether it may hold values a
+// person typed in (and so must not be replaced by a fresh copy of the
+// original).
 package annotate

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,9 +20,15 @@ const (
 	// AnnotateAuto writes it when the conversion found problems and the
 	// input is not too large for an in-memory workbook (AnnotateMaxRows);
 	// always when the input is itself an annotated copy (it is brought up
-	// to date). A stale copy from an earlier conversion is removed.
+	// to date). A stale copy from an earlier conversion is removed. In
+	// every mode, a copy that may hold values a person typed in
+	// (annotate.Edited: saved since kivaconv wrote it, or made from a
+	// fixed copy) is neither replaced nor removed, unless it is the input.
 	AnnotateAuto AnnotateMode = iota
+	// AnnotateAlways writes it even when there are no problems or the
+	// input is large.
 	AnnotateAlways
+	// AnnotateNever neither writes nor removes one.
 	AnnotateNever
 )
 
@@ -30,12 +37,23 @@ const (
 const AnnotateMaxRows = 50000
 
 // IsAnnotatedCopy reports whether input is an annotated copy sitting in its
-// own output folder ("loans.kiva/loans.checked.xlsx").
+// own output folder ("loans.kiva/loans.checked.xlsx"), however the path is
+// written ("loans.checked.xlsx" from inside loans.kiva is one too).
 func IsAnnotatedCopy(input string) bool {
 	base := filepath.Base(input)
 	ext := filepath.Ext(base)
 	stem, ok := strings.CutSuffix(strings.TrimSuffix(base, ext), ".checked")
-	return ok && stem != "" && filepath.Base(filepath.Dir(input)) == stem+".kiva"
+	if !ok || stem == "" {
+		return false
+	}
+	dir := filepath.Dir(input)
+	if abs, err := filepath.Abs(input); err == nil {
+		dir = filepath.Dir(abs)
+	}
+	// A workbook named like a copy ("loans.checked.xlsx") has its copy of
+	// the same name in loans.checked.kiva.
+	d := filepath.Base(dir)
+	return d == stem+".kiva" || d == stem+".checked.kiva"
 }
 
 // writeArtifacts writes the output folder's review.html and, when wanted,
@@ -52,8 +70,10 @@ func (c *run) writeArtifacts() {
 		}
 		probs = append(probs, p)
 	}
-	err := review.Write(dir, review.Options{Problems: probs, TruncatedProblems: c.sum.IssuesTruncated,
-		Target: c.opts.Target, Title: filepath.Base(c.opts.Input)})
+	err := safely(func() error {
+		return review.Write(dir, review.Options{Problems: probs, TruncatedProblems: c.sum.IssuesTruncated,
+			Target: c.opts.Target, Title: filepath.Base(c.opts.Input)})
+	})
 	if err != nil {
 		c.note("review.html could not be written: " + err.Error())
 	} else {
@@ -80,12 +100,19 @@ func (c *run) writeArtifacts() {
 	}
 	if !want {
 		// A copy from an earlier conversion would show problems that are
-		// gone; the input itself is never removed.
-		if mode != AnnotateNever && !sameFile(dst, c.opts.Input) {
+		// gone; the input itself is never removed, nor a copy that may
+		// hold a person's fixes.
+		if mode != AnnotateNever && !sameFile(dst, c.opts.Input) && !c.keepEdited(dst) {
 			if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				c.note("could not remove the old " + filepath.Base(dst) + ": " + err.Error())
 			}
 		}
+		return
+	}
+	if !sameFile(dst, c.opts.Input) && c.keepEdited(dst) {
+		// The fixes typed into the copy are worth more than fresh marks:
+		// converting that copy marks it again.
+		c.sum.Annotated = dst
 		return
 	}
 	aprobs := make([]annotate.Problem, 0, len(c.sum.Issues))
@@ -97,13 +124,48 @@ func (c *run) writeArtifacts() {
 	if c.sum.ScheduleSheet != "" {
 		sheets = append(sheets, annotate.SheetRange{Name: c.sum.ScheduleSheet, HeaderRow: c.sum.ScheduleHeaderRow})
 	}
-	err = annotate.Write(dst, annotate.Options{Input: c.opts.Input, Problems: aprobs, DataSheets: sheets,
-		CSV: annotate.CSVOptions{Encoding: c.opts.Encoding, Delimiter: c.opts.Delimiter, Locale: c.m.Locale}})
+	err = safely(func() error {
+		return annotateWrite(dst, annotate.Options{Input: c.opts.Input, Problems: aprobs, DataSheets: sheets,
+			CSV: annotate.CSVOptions{Encoding: c.opts.Encoding, Delimiter: c.opts.Delimiter, Locale: c.m.Locale}})
+	})
 	if err != nil {
 		c.note("the annotated copy " + filepath.Base(dst) + " could not be written: " + err.Error())
 		return
 	}
 	c.sum.Annotated = dst
+}
+
+// annotateWrite is annotate.Write (a variable for tests).
+var annotateWrite = annotate.Write
+
+// keepEdited reports whether the annotated copy dst, which is not the
+// input, must be kept as it is because it may hold values a person typed
+// in (see annotate.Edited), and notes so.
+func (c *run) keepEdited(dst string) bool {
+	edited, err := annotate.Edited(dst)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false
+	case err != nil:
+		c.note(filepath.Base(dst) + " in the output folder cannot be read (" + err.Error() + "), so it was left as it is: delete it to get a new annotated copy")
+		return true
+	case !edited:
+		return false
+	}
+	c.note(filepath.Base(dst) + " in the output folder may hold fixes typed into it, so it was kept as it is: drop that file on kivaconv to convert it, or delete it to get a new annotated copy")
+	return true
+}
+
+// safely runs f, turning a panic into an error: review.html and the
+// annotated copy are extras, and the batches are written by the time they
+// are made.
+func safely(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	return f()
 }
 
 func sameFile(a, b string) bool {

@@ -473,7 +473,9 @@ func (c *run) readImage(rel string) (string, error) {
 	if os.IsNotExist(err) && !filepath.IsAbs(rel) && IsAnnotatedCopy(c.opts.Input) {
 		// An annotated copy sits in the output folder: its photos are
 		// beside the original workbook, one folder up.
-		data, err = os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(c.opts.Input)), filepath.FromSlash(strings.ReplaceAll(rel, `\`, "/"))))
+		if abs, aerr := filepath.Abs(c.opts.Input); aerr == nil {
+			data, err = os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(abs)), filepath.FromSlash(strings.ReplaceAll(rel, `\`, "/"))))
+		}
 	}
 	if err != nil {
 		if os.IsNotExist(err) {

@@ -167,6 +167,13 @@ func FriendlySummary(s *Summary) string {
 	if s.Review != "" {
 		fmt.Fprintf(&b, "To see every loan as Kiva will show it, open %s in a web browser.\n", filepath.Base(s.Review))
 	}
+	// What happened to review.html and the annotated copy matters to the
+	// person who dropped the file; the other notes are in report.txt.
+	for _, n := range s.Notes {
+		if strings.Contains(n, "review.html") || strings.Contains(n, ".checked.") || strings.HasPrefix(n, "no annotated copy") {
+			b.WriteString("Note: " + n + "\n")
+		}
+	}
 	return b.String()
 }
 

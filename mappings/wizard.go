@@ -1165,8 +1165,13 @@ func Init(path string, opts InitOptions) (*Starter, error) {
 			Hint: "a header is a row of at least two column names; check that the export is complete"}
 	}
 	if opts.Kind == "" && len(best.got) == 0 {
-		return nil, &input.FileError{File: path, Msg: "no column looks like a Kiva field (loan, client, amount, ...)",
-			Hint: "say what the file holds with --kind loan_draft, repayments or journals, and fill in the mapping by hand"}
+		msg := "no column looks like a Kiva field (loan, client, amount, ...)"
+		if len(best.dups) > 0 {
+			msg = "no column looks like a Kiva field (loan, client, amount, ...) except columns whose names are there twice or more (" +
+				quoteList(best.dups) + "): a mapping cannot tell them apart"
+		}
+		return nil, &input.FileError{File: path, Msg: msg,
+			Hint: "rename repeated columns in the export; or say what the file holds with --kind loan_draft, repayments or journals, and fill in the mapping by hand"}
 	}
 
 	st := &Starter{Kind: bestKind, KindGuessed: opts.Kind == "", Name: opts.Name}
@@ -1182,9 +1187,7 @@ func Init(path string, opts InitOptions) (*Starter, error) {
 	}
 	st.HeaderRow = best.sheet.rows[best.hdr].Number
 	st.Header = slices.Clone(best.header)
-	for _, d := range best.dups {
-		st.Notes = append(st.Notes, fmt.Sprintf("%d columns are called %q: a mapping cannot tell them apart; rename them in the export", countKey(best.header, d), d))
-	}
+	st.Notes = append(st.Notes, dupNotes(best)...)
 
 	var sched *fit
 	if bestKind == LoanDraft {
@@ -1205,6 +1208,31 @@ func Init(path string, opts InitOptions) (*Starter, error) {
 		}
 	}
 	return st, nil
+}
+
+// dupNotes says which columns of the fit's header a mapping cannot tell
+// apart: one note per name, listing its spellings when they differ.
+func dupNotes(f *fit) []string {
+	var keys []string
+	spellings := map[string][]string{}
+	for _, d := range f.dups {
+		k := values.Key(d)
+		if spellings[k] == nil {
+			keys = append(keys, k)
+		}
+		spellings[k] = append(spellings[k], d)
+	}
+	var notes []string
+	for _, k := range keys {
+		ds := spellings[k]
+		n := countKey(f.header, ds[0])
+		if len(ds) == 1 {
+			notes = append(notes, fmt.Sprintf("%d columns are called %q: a mapping cannot tell them apart; rename them in the export", n, ds[0]))
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("%d columns (%s) have the same name once case, accents, spaces and punctuation are ignored: a mapping cannot tell them apart; rename them in the export", n, quoteList(ds)))
+	}
+	return notes
 }
 
 func countKey(header []string, text string) int {

@@ -536,3 +536,32 @@ func TestInitYAMLIsCommented(t *testing.T) {
 		t.Errorf("%s", st.YAML)
 	}
 }
+
+// TestInitDuplicateHeaders: columns whose names read the same are named
+// once, each spelling listed, and when they are the only ones that look
+// like Kiva fields the error says so.
+func TestInitDuplicateHeaders(t *testing.T) {
+	dir := t.TempDir()
+	input := writeXLSX(t, filepath.Join(dir, "d.xlsx"), sheet{"S", [][]any{
+		{"Loan ID", "Amount", "Branch", "Branch", "|", ">", "~"}, {"1", 2.0, "a", "b", "x", "y", "z"}}})
+	st := initFile(t, input, mappings.InitOptions{})
+	want := []string{
+		`2 columns are called "Branch": a mapping cannot tell them apart; rename them in the export`,
+		`3 columns ("|", ">", "~") have the same name once case, accents, spaces and punctuation are ignored: a mapping cannot tell them apart; rename them in the export`,
+	}
+	var got []string
+	for _, n := range st.Notes {
+		if strings.Contains(n, "cannot tell them apart") {
+			got = append(got, n)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("notes:\n%q\nwant\n%q", got, want)
+	}
+
+	only := writeXLSX(t, filepath.Join(dir, "o.xlsx"), sheet{"S", [][]any{{"Loan ID", "Amount", "amount", "Loan ID"}, {"1", 2.0, 3.0, "2"}}})
+	_, err := mappings.Init(only, mappings.InitOptions{})
+	if err == nil || !strings.Contains(err.Error(), `"Loan ID"`) || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("Init with only duplicated columns: %v, want an error naming them", err)
+	}
+}

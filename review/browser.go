@@ -195,26 +195,65 @@ func fileURL(path string) (string, error) {
 	return (&url.URL{Scheme: "file", Path: p}).String(), nil
 }
 
-// consoleLine matches Chromium's log line for a console message, in the
-// forms of recent versions ("INFO:CONSOLE:12] …") and older ones
-// ("INFO:CONSOLE(12)] …"):
+// consoleStart finds the start of Chromium's log line for a console
+// message, in the forms of recent versions ("INFO:CONSOLE:12] "…) and
+// older ones ("INFO:CONSOLE(12)] "…); consoleEnd matches the end of the
+// message, on the same line or, for a message with line breaks, on a later
+// one:
 //
 //	[1:1:1126/201613.997391:INFO:CONSOLE:1] "Uncaught ReferenceError: f is not defined", source: file:///tmp/p.html (1)
-var consoleLine = regexp.MustCompile(`:CONSOLE(?::\d+|\(\d+\))\] "(.*)", source: (.*) \((\d+)\)\s*$`)
+var (
+	consoleStart = regexp.MustCompile(`:CONSOLE(?::\d+|\(\d+\))\] "`)
+	consoleEnd   = regexp.MustCompile(`^(.*)", source: (.*) \((\d+)\)\s*$`)
+	// logLineStart is how every line Chromium logs begins:
+	// [pid:tid:MMDD/HHMMSS.micros:LEVEL:…
+	logLineStart = regexp.MustCompile(`^\[\d+:\d+:\d{4}/\d{6}\.\d+:`)
+)
 
 // consoleMessages picks the page's console messages out of Chromium's log
-// (the rest, about D-Bus, the GPU or the sandbox, is Chromium's own).
+// (the rest, about D-Bus, the GPU or the sandbox, is Chromium's own). A
+// message with line breaks spans several lines of the log; one whose end
+// is never found is still returned, without its source.
 func consoleMessages(log []byte) []ConsoleMessage {
 	var msgs []ConsoleMessage
+	var pending []string // the lines so far of a message not yet ended
+	open := false
 	for _, line := range strings.Split(string(log), "\n") {
-		m := consoleLine.FindStringSubmatch(strings.TrimRight(line, "\r"))
-		if m == nil {
+		line = strings.TrimRight(line, "\r")
+		if open && !logLineStart.MatchString(line) {
+			if m := consoleEnd.FindStringSubmatch(line); m != nil {
+				msgs = append(msgs, consoleMessage(strings.Join(append(pending, m[1]), "\n"), m[2], m[3]))
+				open, pending = false, nil
+			} else {
+				pending = append(pending, line)
+			}
 			continue
 		}
-		n, _ := strconv.Atoi(m[3])
-		msgs = append(msgs, ConsoleMessage{Text: m[1], Source: m[2], Line: n})
+		if open {
+			// A new log line: the message never ended.
+			msgs = append(msgs, ConsoleMessage{Text: strings.Join(pending, "\n")})
+			open, pending = false, nil
+		}
+		loc := consoleStart.FindStringIndex(line)
+		if loc == nil {
+			continue
+		}
+		rest := line[loc[1]:]
+		if m := consoleEnd.FindStringSubmatch(rest); m != nil {
+			msgs = append(msgs, consoleMessage(m[1], m[2], m[3]))
+			continue
+		}
+		open, pending = true, []string{rest}
+	}
+	if open {
+		msgs = append(msgs, ConsoleMessage{Text: strings.TrimRight(strings.Join(pending, "\n"), "\n")})
 	}
 	return msgs
+}
+
+func consoleMessage(text, source, line string) ConsoleMessage {
+	n, _ := strconv.Atoi(line)
+	return ConsoleMessage{Text: text, Source: source, Line: n}
 }
 
 func tail(b []byte, n int) string {

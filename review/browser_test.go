@@ -160,6 +160,19 @@ func TestBrowser(t *testing.T) {
 		if !errors.As(err, &ce) || len(ce.Messages) != 1 {
 			t.Errorf("Screenshot of a broken page = %v, want a *ConsoleError", err)
 		}
+
+		// A message with line breaks spans lines of Chromium's log.
+		multi := filepath.Join(t.TempDir(), "multi.html")
+		if err := os.WriteFile(multi, []byte("<!DOCTYPE html><html><body><script>console.error(\"first\\nsecond\")</script></body></html>"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, console, err = review.DumpDOM(browserCtx(t), browser, multi, 800, 600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(console) != 1 || console[0].Text != "first\nsecond" || !strings.HasSuffix(console[0].Source, "/multi.html") {
+			t.Errorf("console = %q, want the two-line message", console)
+		}
 	})
 
 	// The policy blocks what the page does not own: an injected script and

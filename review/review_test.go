@@ -689,12 +689,22 @@ func TestConsoleMessages(t *testing.T) {
 [23048:23048:1126/201613.997391:INFO:CONSOLE:3] "Uncaught ReferenceError: undefinedFn is not defined", source: file:///tmp/a%20b.html (3)
 [1:1:0101/000000.000000:INFO:CONSOLE(12)] "old format", source: file:///x.html (12)
 [23091:23091:1126/201613.602740:WARNING:sandbox/policy/linux/sandbox_linux.cc:404] InitializeSandbox() called with multiple threads in process gpu-process.
+[9012:9012:1126/203916.505561:INFO:CONSOLE:2] "line one
+line two", source: file:///tmp/p.html (2)
+[9012:9012:1126/203916.506794:INFO:CONSOLE:5] "Error: x
+    at f (file:///tmp/p.html:3:20)
+[9012:9012:1126/203916.507513:INFO:CONSOLE:6] "warned", source: file:///tmp/p.html (6)
+[9012:9012:1126/203916.507513:INFO:CONSOLE:7] "cut
 `
 	got := consoleMessages([]byte(log))
 	want := []ConsoleMessage{
 		{Text: "hello log", Source: "file:///tmp/crtest/broken.html", Line: 1},
 		{Text: "Uncaught ReferenceError: undefinedFn is not defined", Source: "file:///tmp/a%20b.html", Line: 3},
 		{Text: "old format", Source: "file:///x.html", Line: 12},
+		{Text: "line one\nline two", Source: "file:///tmp/p.html", Line: 2},
+		{Text: "Error: x\n    at f (file:///tmp/p.html:3:20)"}, // its end never came
+		{Text: "warned", Source: "file:///tmp/p.html", Line: 6},
+		{Text: "cut"},
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %v\nwant %v", got, want)

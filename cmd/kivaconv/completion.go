@@ -17,10 +17,26 @@ import (
 //
 // The completers read the command they belong to, not os.Args (urfave's
 // default ones do), so they work the same in-process and in tests.
+//
+// urfave/cli ignores the completion flag after "--" (everything after it
+// is an argument) and would run the command with the flag as an argument:
+// a script completing "kivaconv config init -- " would write a config.
+// The app's Before refuses such a command line silently, so that a
+// completion request never runs anything.
 func addCompletion(app *cli.App, io *IO) {
 	app.Commands = append(app.Commands, completionCommand(io))
 	app.EnableBashCompletion = true
 	app.BashComplete = completer(io, nil)
+	before := app.Before
+	app.Before = func(c *cli.Context) error {
+		if args := c.Args(); args.Len() > 0 && args.Get(args.Len()-1) == completionFlag {
+			return reported(exitUsage)
+		}
+		if before != nil {
+			return before(c)
+		}
+		return nil
+	}
 	var walk func(cmds []*cli.Command)
 	walk = func(cmds []*cli.Command) {
 		for _, c := range cmds {
@@ -74,6 +90,9 @@ func completer(io *IO, cmd *cli.Command) cli.BashCompleteFunc {
 		}
 	}
 }
+
+// completionFlag is urfave/cli's completion request: the last argument.
+const completionFlag = "--generate-bash-completion"
 
 func completionCommand(io *IO) *cli.Command {
 	return &cli.Command{
@@ -137,6 +156,11 @@ _kivaconv_complete() {
     local cur=${COMP_WORDS[COMP_CWORD]}
     local -a words=("${COMP_WORDS[@]:1:COMP_CWORD-1}")
     local prog=${COMP_WORDS[0]/#\~/$HOME}
+    local w
+    for w in "${words[@]}"; do
+        # After "--" only file names: ask kivaconv nothing.
+        [[ $w == -- ]] && return 0
+    done
     [[ $cur == -* ]] && words+=(-)
     local out line
     out=$("$prog" "${words[@]}" --generate-bash-completion 2>/dev/null) || return 0
@@ -150,7 +174,6 @@ _kivaconv_complete() {
         fi
     done <<< "$out"
     COMPREPLY=()
-    local w
     for w in "${cands[@]}"; do
         [[ $w == "$cur"* ]] && COMPREPLY+=("$w")
     done
@@ -180,6 +203,11 @@ _kivaconv() {
     local cur=${words[CURRENT]}
     local -a args lines cmds flags
     args=("${(@)words[2,CURRENT-1]}")
+    # After "--" only file names: ask kivaconv nothing.
+    if (( ${args[(Ie)--]} )); then
+        _files
+        return
+    fi
     [[ $cur == -* ]] && args+=(-)
     lines=("${(@f)$(KIVACONV_COMPLETE=zsh ${~words[1]} "${(@)args}" --generate-bash-completion 2>/dev/null)}")
     local l
@@ -221,6 +249,8 @@ Register-ArgumentCompleter -Native -CommandName 'kivaconv', 'kivaconv.exe' -Scri
     $prog = $commandAst.GetCommandName()
     if (-not $prog) { return }
     $argv = @($elements | Select-Object -Skip 1 | ForEach-Object { $_.Extent.Text })
+    # After "--" only file names: ask kivaconv nothing.
+    if ($argv -contains '--') { return }
     $flag = $wordToComplete -like '-*'
     if ($flag) { $argv += '-' }
     $argv += '--generate-bash-completion'

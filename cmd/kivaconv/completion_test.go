@@ -124,3 +124,31 @@ func TestCompletionZshDescriptions(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletionAfterDoubleDash: urfave/cli does not treat
+// --generate-bash-completion after "--" as a completion request; kivaconv
+// must still run nothing (here: write no config file, convert no file).
+func TestCompletionAfterDoubleDash(t *testing.T) {
+	for _, args := range [][]string{
+		{"config", "init", "--"},
+		{"--", "no-such.xlsx"},
+		{"convert", "--", "no-such.xlsx"},
+		{"mappings", "list", "--"},
+	} {
+		var out, errb bytes.Buffer
+		cfg := t.TempDir()
+		io := &IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(k string) string {
+			if k == "KIVACONV_CONFIG_DIR" {
+				return cfg
+			}
+			return ""
+		}}
+		code := run(context.Background(), append(append([]string{"kivaconv"}, args...), "--generate-bash-completion"), io)
+		if code == exitOK || out.Len() > 0 || errb.Len() > 0 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q: want a silent refusal", args, code, out.String(), errb.String())
+		}
+		if entries, _ := os.ReadDir(cfg); len(entries) > 0 {
+			t.Errorf("%v: wrote %v", args, entries)
+		}
+	}
+}

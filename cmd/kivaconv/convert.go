@@ -86,7 +86,7 @@ func runConvert(c *cli.Context, io *IO, cmd command) error {
 			return err
 		}
 		opts := s.opts
-		opts.Input, opts.Mode, opts.OutDir = f, mode, outDirs[i]
+		opts.Input, opts.Mode, opts.OutDir = copyPath(f), mode, outDirs[i]
 		if mode == convert.Write {
 			opts.Overwrite = c.Bool("overwrite")
 			switch a := c.String("annotate"); a {
@@ -104,7 +104,7 @@ func runConvert(c *cli.Context, io *IO, cmd command) error {
 		if cmd == cmdPreview {
 			opts.Preview = c.Int("records")
 		}
-		ref, refPath, err := s.reference(io, f)
+		ref, refPath, err := s.reference(io, opts.Input)
 		var sum *convert.Summary
 		if err == nil {
 			opts.Reference, opts.ReferencePath = ref, refPath
@@ -158,6 +158,20 @@ func runConvert(c *cli.Context, io *IO, cmd command) error {
 	return reported(worst)
 }
 
+// copyPath is the absolute path of an annotated copy in its own output
+// folder ("loans.checked.xlsx" typed inside loans.kiva), so that its
+// photos and reference data are looked for one folder up, beside the
+// original workbook; any other path as given.
+func copyPath(f string) string {
+	if !convert.IsAnnotatedCopy(f) || filepath.IsAbs(f) {
+		return f
+	}
+	if abs, err := filepath.Abs(f); err == nil {
+		return abs
+	}
+	return f
+}
+
 func rowsWord(n int) string {
 	if n == 1 {
 		return "1 row"
@@ -175,7 +189,7 @@ func outputDirs(files []string, out string, mode convert.Mode) ([]string, error)
 	}
 	seen := map[string]string{}
 	for i, f := range files {
-		d := convert.DefaultOutDir(f)
+		d := convert.DefaultOutDir(copyPath(f))
 		switch {
 		case out != "" && len(files) == 1:
 			d = out

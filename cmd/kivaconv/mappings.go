@@ -226,6 +226,9 @@ func writeNew(path string, data []byte) error {
 	return f.Close()
 }
 
+// maxListedColumns is how many unread columns printStarter names.
+const maxListedColumns = 20
+
 // printStarter tells, on stderr, what the wizard found and what a person
 // must check.
 func printStarter(io *IO, o initOptions, st *mappings.Starter) {
@@ -262,7 +265,10 @@ func printStarter(io *IO, o initOptions, st *mappings.Starter) {
 	if len(fuzzy) > 0 {
 		fmt.Fprintf(w, "check these guesses: %s\n", strings.Join(fuzzy, ", "))
 	}
-	if len(st.Unmatched) > 0 {
+	if n := len(st.Unmatched); n > maxListedColumns {
+		fmt.Fprintf(w, "columns not read: %s and %d more (listed at the end of the mapping)\n",
+			strings.Join(quoteAll(st.Unmatched[:maxListedColumns]), ", "), n-maxListedColumns)
+	} else if n > 0 {
 		fmt.Fprintf(w, "columns not read: %s\n", strings.Join(quoteAll(st.Unmatched), ", "))
 	}
 	for _, n := range st.Notes {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -130,5 +131,33 @@ func TestMappingsSubcommandsStillWork(t *testing.T) {
 		if code != exitOK || !strings.Contains(out, frag) {
 			t.Errorf("%s: exit %d, stdout lacks %q:\n%s%s", args, code, frag, out, errOut)
 		}
+	}
+}
+
+// TestMappingsInitWideExport: an export with hundreds of columns gets a
+// readable summary: the first unread columns and how many more (the
+// mapping file lists them all).
+func TestMappingsInitWideExport(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Loan ID,Amount")
+	for i := range 300 {
+		fmt.Fprintf(&b, ",Extra %d", i)
+	}
+	b.WriteString("\n1,2")
+	for range 300 {
+		b.WriteString(",x")
+	}
+	b.WriteString("\n")
+	in := writeFile(t, "wide.csv", b.String())
+	code, out, errOut := runCLI(t, "mappings", "init", in)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(errOut, `"Extra 0", "Extra 1"`) || !strings.Contains(errOut, "and 280 more (listed at the end of the mapping)") || strings.Contains(errOut, `"Extra 299"`) {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+	data, err := os.ReadFile(strings.TrimSpace(out))
+	if err != nil || !strings.Contains(string(data), `"Extra 299"`) {
+		t.Errorf("the mapping does not list every unread column: %v", err)
 	}
 }

@@ -100,3 +100,60 @@ func TestFixAndDropAgain(t *testing.T) {
 		t.Error("the fixed copy was converted into a folder of its own")
 	}
 }
+
+// TestDropCopyFromItsFolder: the fixed copy named from inside its own
+// folder ("kivaconv loans.checked.xlsx" in loans.kiva) converts into that
+// folder, with the photos and the reference data beside the original
+// workbook, exactly as the clean sample does.
+func TestDropCopyFromItsFolder(t *testing.T) {
+	clean := copySample(t, "loans.xlsx")
+	if code, _, stderr := runCLI(t, "--today", "2026-11-26", clean); code != exitOK {
+		t.Fatalf("clean sample: exit %d\n%s", code, stderr)
+	}
+	cleanDir := filepath.Join(filepath.Dir(clean), "loans.kiva")
+
+	in := copySample(t, "loans.xlsx")
+	f, err := excelize.OpenFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	amount, _ := f.GetCellValue("Loans", "F4", excelize.Options{RawCellValue: true})
+	f.SetCellStr("Loans", "F4", "12x")
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if code, stdout, _ := runCLI(t, "--today", "2026-11-26", in); code != exitRejected {
+		t.Fatalf("broken workbook: exit %d\n%s", code, stdout)
+	}
+	dir := filepath.Join(filepath.Dir(in), "loans.kiva")
+	f, err = excelize.OpenFile(filepath.Join(dir, "loans.checked.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.SetCellDefault("Loans", "F4", amount)
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	t.Chdir(dir)
+	code, stdout, stderr := runCLI(t, "--today", "2026-11-26", "loans.checked.xlsx")
+	if code != exitOK {
+		t.Fatalf("fixed copy: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat("loans.checked.kiva"); err == nil {
+		t.Fatal("the copy was converted into a folder of its own")
+	}
+	for i := 1; i <= 6; i++ {
+		name := "loan-draft-000" + string(rune('0'+i)) + ".json"
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := os.ReadFile(filepath.Join(cleanDir, name))
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from the clean sample's", name)
+		}
+	}
+}
