@@ -50,15 +50,15 @@ func MarshalErrors(rows []ErrorRow) ([]byte, error) {
 			row = strconv.Itoa(r.Row)
 		}
 		recs[i] = errorRecord{
-			File:     guardFormula(r.File),
-			Sheet:    guardFormula(r.Sheet),
-			Cell:     guardFormula(r.Cell),
+			File:     GuardFormula(r.File),
+			Sheet:    GuardFormula(r.Sheet),
+			Cell:     GuardFormula(r.Cell),
 			Row:      row,
-			Column:   guardFormula(r.Column),
-			Field:    guardFormula(r.Field),
-			Value:    guardFormula(r.Value),
-			Severity: guardFormula(r.Severity),
-			Message:  guardFormula(r.Message),
+			Column:   GuardFormula(r.Column),
+			Field:    GuardFormula(r.Field),
+			Value:    GuardFormula(r.Value),
+			Severity: GuardFormula(r.Severity),
+			Message:  GuardFormula(r.Message),
 		}
 	}
 	var buf bytes.Buffer
@@ -76,7 +76,7 @@ func MarshalErrors(rows []ErrorRow) ([]byte, error) {
 // @, a tab or a carriage return gets a leading single quote, and so does
 // text starting with - unless it is a plain number ("-12.50", "-1 234,5"),
 // so negative amounts stay readable while "-2+3+cmd|..." is defused.
-func guardFormula(s string) string {
+func GuardFormula(s string) string {
 	if s == "" {
 		return s
 	}
@@ -86,6 +86,21 @@ func guardFormula(s string) string {
 	case '-':
 		if !isPlainNumber(s[1:]) {
 			return "'" + s
+		}
+	}
+	return s
+}
+
+// UnguardFormula undoes GuardFormula, for reading such a file back.
+func UnguardFormula(s string) string {
+	if len(s) >= 2 && s[0] == '\'' {
+		switch s[1] {
+		case '=', '+', '@', '\t', '\r':
+			return s[1:]
+		case '-':
+			if !isPlainNumber(s[2:]) {
+				return s[1:]
+			}
 		}
 	}
 	return s

@@ -76,8 +76,8 @@ func TestGuardFormula(t *testing.T) {
 		"12=3":                   "12=3",
 		"a\tb":                   "a\tb",
 	} {
-		if got := guardFormula(in); got != want {
-			t.Errorf("guardFormula(%q) = %q, want %q", in, got, want)
+		if got := GuardFormula(in); got != want {
+			t.Errorf("GuardFormula(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

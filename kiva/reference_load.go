@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/kiva-partners/kivaconv/internal/lenient"
 )
 
 // LoadReference reads reference data from a JSON file: the merged document
@@ -50,96 +52,13 @@ func DecodeReference(r io.Reader) (*Reference, error) {
 	return decodeReference(data)
 }
 
-// object is a JSON object whose keys are folded (foldKey), so that
+// object is a JSON object whose keys are folded (lenient.FoldKey), so that
 // activity_id, activityId and ActivityID are one key.
-type object map[string]json.RawMessage
-
-// foldKey lower-cases a key and drops '_', '-' and spaces.
-func foldKey(k string) string {
-	var b strings.Builder
-	for _, r := range k {
-		switch r {
-		case '_', '-', ' ':
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
-
-func hasUpper(s string) bool {
-	for _, r := range s {
-		if unicode.IsUpper(r) {
-			return true
-		}
-	}
-	return false
-}
-
-// decodeObject decodes a JSON object with folded keys. When two spellings of
-// a key are present, the snake_case (all lower-case) one wins, so the
-// result does not depend on map order.
-func decodeObject(raw json.RawMessage) (object, bool) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
-		return nil, false
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	o := make(object, len(m))
-	orig := make(map[string]string, len(m))
-	for _, k := range keys {
-		fk := foldKey(k)
-		if prev, seen := orig[fk]; seen && !(hasUpper(prev) && !hasUpper(k)) {
-			continue
-		}
-		o[fk] = m[k]
-		orig[fk] = k
-	}
-	return o, true
-}
-
-// get returns the first present, non-null value among the spellings.
-func (o object) get(names ...string) (json.RawMessage, bool) {
-	for _, n := range names {
-		if v, ok := o[foldKey(n)]; ok && !isNull(v) {
-			return v, true
-		}
-	}
-	return nil, false
-}
-
-func isNull(v json.RawMessage) bool { return string(bytes.TrimSpace(v)) == "null" }
-
-func jsonKind(v json.RawMessage) byte {
-	v = bytes.TrimSpace(v)
-	if len(v) == 0 {
-		return 0
-	}
-	return v[0]
-}
-
-// text decodes a string value; a number is taken as its digits.
-func text(v json.RawMessage) (string, bool) {
-	switch jsonKind(v) {
-	case '"':
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return "", false
-		}
-		return strings.TrimSpace(s), true
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return string(bytes.TrimSpace(v)), true
-	}
-	return "", false
-}
+type object = lenient.Object
 
 // wholeNumber decodes an id: a JSON integer or a string of digits.
 func wholeNumber(v json.RawMessage) (int, bool) {
-	s, ok := text(v)
+	s, ok := lenient.Text(v)
 	if !ok {
 		return 0, false
 	}
@@ -169,7 +88,7 @@ func (d *itemDecoder) id(names ...string) int {
 	if d.err != nil {
 		return 0
 	}
-	v, ok := d.obj.get(names...)
+	v, ok := d.obj.Get(names...)
 	if !ok {
 		d.err = fmt.Errorf("%s: %s is missing", d.at, names[0])
 		return 0
@@ -185,14 +104,14 @@ func (d *itemDecoder) str(required bool, names ...string) string {
 	if d.err != nil {
 		return ""
 	}
-	v, ok := d.obj.get(names...)
+	v, ok := d.obj.Get(names...)
 	if !ok {
 		if required {
 			d.err = fmt.Errorf("%s: %s is missing", d.at, names[0])
 		}
 		return ""
 	}
-	s, ok := text(v)
+	s, ok := lenient.Text(v)
 	if !ok {
 		d.err = fmt.Errorf("%s: %s should be text, not %s", d.at, names[0], describeJSON(v))
 		return ""
@@ -206,11 +125,11 @@ func (d *itemDecoder) str(required bool, names ...string) string {
 // list finds one of the four lists in a document: an array, or a nested
 // config answer holding the array under the same name.
 func list(doc object, name string) ([]json.RawMessage, error) {
-	v, ok := doc.get(name)
+	v, ok := doc.Get(name)
 	if !ok {
 		return nil, nil
 	}
-	switch jsonKind(v) {
+	switch lenient.Kind(v) {
 	case '[':
 		var items []json.RawMessage
 		if err := json.Unmarshal(v, &items); err != nil {
@@ -218,8 +137,8 @@ func list(doc object, name string) ([]json.RawMessage, error) {
 		}
 		return items, nil
 	case '{':
-		inner, _ := decodeObject(v)
-		if iv, ok := inner.get(name); ok && jsonKind(iv) == '[' {
+		inner, _ := lenient.DecodeObject(v)
+		if iv, ok := inner.Get(name); ok && lenient.Kind(iv) == '[' {
 			return list(inner, name)
 		}
 	}
@@ -234,13 +153,13 @@ func decodeReference(data []byte) (*Reference, error) {
 	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
 		return nil, jsonError(data, err)
 	}
-	doc, ok := decodeObject(data)
+	doc, ok := lenient.DecodeObject(data)
 	if !ok {
 		return nil, errors.New(`reference data must be a JSON object with "activities", "locales", "themes" or "locations" lists`)
 	}
 	ref := &Reference{}
-	if v, ok := doc.get("as_of_date_time"); ok {
-		if ref.AsOf, ok = text(v); !ok {
+	if v, ok := doc.Get("as_of_date_time"); ok {
+		if ref.AsOf, ok = lenient.Text(v); !ok {
 			return nil, fmt.Errorf("as_of_date_time should be text, not %s", describeJSON(v))
 		}
 	}
@@ -293,7 +212,7 @@ func decodeReference(data []byte) (*Reference, error) {
 		}
 		for i, raw := range items {
 			d := &itemDecoder{at: fmt.Sprintf("%s[%d]", spec.name, i)}
-			if d.obj, ok = decodeObject(raw); !ok {
+			if d.obj, ok = lenient.DecodeObject(raw); !ok {
 				return nil, fmt.Errorf("%s should be an object, not %s", d.at, describeJSON(raw))
 			}
 			spec.item(d)
@@ -303,12 +222,12 @@ func decodeReference(data []byte) (*Reference, error) {
 		}
 	}
 
-	code, _ := doc.get("code")
-	codeText, _ := text(code)
+	code, _ := doc.Get("code")
+	codeText, _ := lenient.Text(code)
 	if !found {
 		if codeText != "" && !strings.EqualFold(codeText, "api.success") {
-			msgRaw, _ := doc.get("message")
-			msg, _ := text(msgRaw)
+			msgRaw, _ := doc.Get("message")
+			msg, _ := lenient.Text(msgRaw)
 			return nil, fmt.Errorf("the file holds an error answer from Kiva (code %q, message %q), not reference data", codeText, msg)
 		}
 		return nil, errors.New(`no "activities", "locales", "themes" or "locations" list found`)

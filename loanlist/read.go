@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/mappings"
 	"github.com/kiva-partners/kivaconv/values"
@@ -208,7 +209,7 @@ func readSheet(book input.Book, sheet string, m *mappings.Mapping, guarded bool)
 		cell := func(col int) input.Cell {
 			c := r.Cell(col)
 			if guarded && c.Type == input.Text {
-				c.Text = unguardFormula(c.Text)
+				c.Text = batch.UnguardFormula(c.Text)
 			}
 			return c
 		}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/kiva-partners/kivaconv/batch"
 )
 
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
@@ -71,11 +73,11 @@ func TestGuardFormula(t *testing.T) {
 		"-2+3+cmd|' /C": "'-2+3+cmd|' /C",
 		"'quoted":       "'quoted",
 	} {
-		got := guardFormula(in)
+		got := batch.GuardFormula(in)
 		if got != want {
 			t.Errorf("guardFormula(%q) = %q, want %q", in, got, want)
 		}
-		if back := unguardFormula(got); back != in {
+		if back := batch.UnguardFormula(got); back != in {
 			t.Errorf("unguardFormula(%q) = %q, want %q", got, back, in)
 		}
 	}

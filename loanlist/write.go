@@ -60,13 +60,13 @@ func marshalCSV(rows []Row) ([]byte, error) {
 	guarded := make([]Row, len(rows))
 	for i, r := range rows {
 		guarded[i] = Row{
-			LoanID:     guardFormula(r.LoanID),
-			ClientID:   guardFormula(r.ClientID),
-			KivaID:     guardFormula(r.KivaID),
-			Name:       guardFormula(r.Name),
-			Status:     guardFormula(r.Status),
-			Currency:   guardFormula(r.Currency),
-			LoanAmount: guardFormula(r.LoanAmount),
+			LoanID:     batch.GuardFormula(r.LoanID),
+			ClientID:   batch.GuardFormula(r.ClientID),
+			KivaID:     batch.GuardFormula(r.KivaID),
+			Name:       batch.GuardFormula(r.Name),
+			Status:     batch.GuardFormula(r.Status),
+			Currency:   batch.GuardFormula(r.Currency),
+			LoanAmount: batch.GuardFormula(r.LoanAmount),
 		}
 	}
 	var buf bytes.Buffer
@@ -91,63 +91,4 @@ func marshalJSON(rows []Row) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// guardFormula keeps a CSV cell from being run as a formula when the file
-// is opened in a spreadsheet (OWASP "CSV injection"), exactly as
-// errors.csv does (batch): text starting with =, +, @, a tab or a carriage
-// return gets a leading single quote, and so does text starting with -
-// unless it is a plain number. Read removes the quote again.
-func guardFormula(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '@', '\t', '\r':
-		return "'" + s
-	case '-':
-		if !isPlainNumber(s[1:]) {
-			return "'" + s
-		}
-	}
-	return s
-}
-
-// unguardFormula undoes guardFormula.
-func unguardFormula(s string) string {
-	if len(s) >= 2 && s[0] == '\'' {
-		switch s[1] {
-		case '=', '+', '@', '\t', '\r':
-			return s[1:]
-		case '-':
-			if !isPlainNumber(s[2:]) {
-				return s[1:]
-			}
-		}
-	}
-	return s
-}
-
-// isPlainNumber reports whether s is digits with the decimal and grouping
-// separators spreadsheets use (. , space, no-break spaces, apostrophe),
-// starting with a digit or a decimal separator followed by a digit.
-func isPlainNumber(s string) bool {
-	digits := 0
-	for i, c := range s {
-		switch {
-		case c >= '0' && c <= '9':
-			digits++
-		case c == '.' || c == ',':
-			if i == 0 && (len(s) < 2 || s[1] < '0' || s[1] > '9') {
-				return false
-			}
-		case c == ' ' || c == '\u00a0' || c == '\u202f' || c == '\'':
-			if i == 0 {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return digits > 0
 }

@@ -4,110 +4,33 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"sort"
-	"strings"
-	"unicode"
+
+	"github.com/kiva-partners/kivaconv/internal/lenient"
 )
 
-// fields is a JSON object whose keys are folded (foldKey), so that
-// loan_draft_uuid, loanDraftUuid and LoanDraftUUID are one key.
-type fields map[string]json.RawMessage
+// fields is a JSON object whose keys are folded, so that loan_draft_uuid,
+// loanDraftUuid and LoanDraftUUID are one key (see internal/lenient).
+type fields struct{ lenient.Object }
 
-// foldKey lower-cases a key and drops '_', '-' and spaces.
-func foldKey(k string) string {
-	var b strings.Builder
-	for _, r := range k {
-		switch r {
-		case '_', '-', ' ':
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
-
-// objectOf decodes a JSON object with folded keys. When two spellings of
-// a key are present, the all-lower-case (snake_case) one wins, so the
-// result does not depend on map order.
+// objectOf decodes a JSON object with folded keys.
 func objectOf(raw []byte) (fields, bool) {
-	if jsonKind(raw) != '{' {
-		return nil, false
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, false
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	o := make(fields, len(m))
-	from := make(map[string]string, len(m))
-	for _, k := range keys {
-		fk := foldKey(k)
-		if prev, ok := from[fk]; ok && !(hasUpper(prev) && !hasUpper(k)) {
-			continue
-		}
-		o[fk] = m[k]
-		from[fk] = k
-	}
-	return o, true
-}
-
-func hasUpper(s string) bool {
-	return strings.IndexFunc(s, unicode.IsUpper) >= 0
+	o, ok := lenient.DecodeObject(raw)
+	return fields{o}, ok
 }
 
 // get returns the first present, non-null value among the spellings.
-func (o fields) get(names ...string) (json.RawMessage, bool) {
-	for _, n := range names {
-		if v, ok := o[foldKey(n)]; ok && jsonKind(v) != 'n' {
-			return v, true
-		}
-	}
-	return nil, false
-}
+func (o fields) get(names ...string) (json.RawMessage, bool) { return o.Get(names...) }
 
 // text returns the first of the spellings that holds text or a number.
 func (o fields) text(names ...string) string {
 	for _, n := range names {
 		if v, ok := o.get(n); ok {
-			if s, ok := textOf(v); ok && s != "" {
+			if s, ok := lenient.Text(v); ok && s != "" {
 				return s
 			}
 		}
 	}
 	return ""
-}
-
-// jsonKind is the first byte of a JSON value: '{', '[', '"', 'n'ull,
-// 't'rue, 'f'alse, or a digit or '-'; 0 when empty.
-func jsonKind(v []byte) byte {
-	v = bytes.TrimSpace(v)
-	if len(v) == 0 {
-		return 0
-	}
-	return v[0]
-}
-
-// textOf decodes a string (trimmed) or takes a number's exact digits.
-func textOf(v json.RawMessage) (string, bool) {
-	switch jsonKind(v) {
-	case '"':
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return "", false
-		}
-		return strings.TrimSpace(s), true
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		var n json.Number
-		if err := json.Unmarshal(v, &n); err != nil {
-			return "", false
-		}
-		return n.String(), true
-	}
-	return "", false
 }
 
 // limitBody cuts b to max bytes, setting *cut when it does.
@@ -174,7 +97,7 @@ func decodeAnswer(kind string, r *Response) {
 // under "problems" or "errors", each an object (or a bare message).
 func problems(o fields) []LoanProblem {
 	v, ok := o.get("problems", "errors")
-	if !ok || jsonKind(v) != '[' {
+	if !ok || lenient.Kind(v) != '[' {
 		return nil
 	}
 	var items []json.RawMessage
@@ -187,7 +110,7 @@ func problems(o fields) []LoanProblem {
 		if po, ok := objectOf(it); ok {
 			p.LoanID = po.text("loan_id", "internal_loan_id", "partner_loan_id", "loan")
 			p.Message = po.text("message", "error", "description", "error_description", "reason")
-		} else if s, ok := textOf(it); ok {
+		} else if s, ok := lenient.Text(it); ok {
 			p.Message = s
 		}
 		out = append(out, p)
@@ -207,7 +130,7 @@ func walkConfirm(v json.RawMessage, out *[]string, depth int) {
 	if depth > 64 {
 		return
 	}
-	switch jsonKind(v) {
+	switch lenient.Kind(v) {
 	case '{':
 		dec := json.NewDecoder(bytes.NewReader(v))
 		if _, err := dec.Token(); err != nil { // {
@@ -223,8 +146,8 @@ func walkConfirm(v json.RawMessage, out *[]string, depth int) {
 			if err := dec.Decode(&val); err != nil {
 				return
 			}
-			if foldKey(key) == "confirmurl" {
-				if s, ok := textOf(val); ok && jsonKind(val) == '"' && s != "" {
+			if lenient.FoldKey(key) == "confirmurl" {
+				if s, ok := lenient.Text(val); ok && lenient.Kind(val) == '"' && s != "" {
 					*out = append(*out, s)
 					continue
 				}

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kiva-partners/kivaconv/internal/lenient"
 )
 
 // Sentinels that an *Error may wrap (errors.Is), for callers that must
@@ -169,10 +171,10 @@ func jsonMessage(v json.RawMessage, depth int) string {
 	if depth > 3 {
 		return ""
 	}
-	if s, ok := textOf(v); ok && jsonKind(v) == '"' {
+	if s, ok := lenient.Text(v); ok && lenient.Kind(v) == '"' {
 		return shorten(s, 500)
 	}
-	if jsonKind(v) == '[' {
+	if lenient.Kind(v) == '[' {
 		var items []json.RawMessage
 		if json.Unmarshal(v, &items) == nil && len(items) > 0 {
 			return jsonMessage(items[0], depth+1)

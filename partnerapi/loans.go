@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/kiva-partners/kivaconv/internal/lenient"
 )
 
 // MaxLoansLimit is the largest page the loans list is asked for (Kiva
@@ -140,7 +142,7 @@ func decodeLoansPage(body []byte) (*LoansPage, error) {
 	list := json.RawMessage(body)
 	if o, ok := objectOf(body); ok {
 		if v, ok := o.get("total_records", "total", "total_count", "count"); ok {
-			s, _ := textOf(v)
+			s, _ := lenient.Text(v)
 			n, err := strconv.Atoi(s)
 			if err != nil || n < 0 {
 				return nil, fmt.Errorf("total_records %s is not a count", shorten(string(v), 40))
@@ -158,7 +160,7 @@ func decodeLoansPage(body []byte) (*LoansPage, error) {
 		}
 		list = v
 	}
-	if jsonKind(list) != '[' {
+	if lenient.Kind(list) != '[' {
 		return nil, fmt.Errorf("the loans should be a list, not %s", shorten(string(list), 40))
 	}
 	var items []json.RawMessage

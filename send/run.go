@@ -322,16 +322,9 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	target := batch.Target{APIURL: opts.APIURL, PartnerID: partner}
 	plan := &Plan{Env: opts.Env, APIURL: opts.APIURL, PartnerID: partner, ResendUnconfirmed: opts.ResendUnconfirmed}
-	var refused []*Folder
-	for _, d := range opts.Dirs {
-		f, err := Prepare(d, opts.Rules, target, opts.Partial)
-		if err != nil {
-			return nil, err
-		}
-		plan.Folders = append(plan.Folders, f)
-		if f.Refused {
-			refused = append(refused, f)
-		}
+	refused, err := plan.prepare(opts, target)
+	if err != nil {
+		return nil, err
 	}
 	if len(opts.MarkSent) > 0 {
 		if opts.DryRun {
@@ -341,16 +334,8 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 			return nil, err
 		}
 		// Plan again, from the updated ledgers.
-		plan.Folders, refused = nil, nil
-		for _, d := range opts.Dirs {
-			f, err := Prepare(d, opts.Rules, target, opts.Partial)
-			if err != nil {
-				return nil, err
-			}
-			plan.Folders = append(plan.Folders, f)
-			if f.Refused {
-				refused = append(refused, f)
-			}
+		if refused, err = plan.prepare(opts, target); err != nil {
+			return nil, err
 		}
 	}
 	sum := newSummary(opts, plan)
@@ -388,6 +373,23 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	sum.count()
 	return sum, ctx.Err()
+}
+
+// prepare plans every folder of opts (replacing what the plan held) and
+// returns the refused ones.
+func (p *Plan) prepare(opts Options, target batch.Target) (refused []*Folder, err error) {
+	p.Folders = nil
+	for _, d := range opts.Dirs {
+		f, err := Prepare(d, opts.Rules, target, opts.Partial)
+		if err != nil {
+			return nil, err
+		}
+		p.Folders = append(p.Folders, f)
+		if f.Refused {
+			refused = append(refused, f)
+		}
+	}
+	return refused, nil
 }
 
 // markSent records the files of opts.MarkSent as sent by hand. Each must
