@@ -1,16 +1,14 @@
 package loanlist
 
 import (
-	"archive/zip"
-	"bytes"
-	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/kiva-partners/kivaconv/internal/xlsxzip"
 )
 
 // fixedTime is the creation date of every workbook written here, so the
@@ -158,49 +156,8 @@ func (b *book) amountCell(s string) any {
 	return b.textCell(s)
 }
 
-// normalizeZip rewrites a zip archive with a fixed entry order
-// ([Content_Types].xml first, then by name) and fixed modification times,
-// so the bytes depend only on the entries' contents (as samples/gen does).
-func normalizeZip(data []byte) ([]byte, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, err
-	}
-	files := append([]*zip.File(nil), zr.File...)
-	rank := func(name string) int {
-		if name == "[Content_Types].xml" {
-			return 0
-		}
-		return 1
-	}
-	sort.SliceStable(files, func(i, j int) bool {
-		a, b := files[i].Name, files[j].Name
-		if rank(a) != rank(b) {
-			return rank(a) < rank(b)
-		}
-		return a < b
-	})
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, zf := range files {
-		rc, err := zf.Open()
-		if err != nil {
-			return nil, err
-		}
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: fixedTime})
-		if err == nil {
-			_, err = io.Copy(fw, rc)
-		}
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
+// normalizeZip rewrites the archive reproducibly (see internal/xlsxzip).
+func normalizeZip(data []byte) ([]byte, error) { return xlsxzip.Normalize(data, fixedTime) }
 
 // marshalXLSX is the loans export as a workbook.
 func marshalXLSX(rows []Row) ([]byte, error) {

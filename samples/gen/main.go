@@ -18,7 +18,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -27,18 +26,18 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/kiva-partners/kivaconv/kiva"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/kiva-partners/kivaconv/internal/xlsxzip"
+	"github.com/kiva-partners/kivaconv/kiva"
 )
 
 // ---------------------------------------------------------------------------
@@ -871,57 +870,8 @@ func finish(f *excelize.File) ([]byte, error) {
 	return normalizeZip(buf.Bytes())
 }
 
-// normalizeZip rewrites a zip archive with a fixed entry order
-// ([Content_Types].xml first, then by name) and fixed modification times,
-// so the bytes depend only on the entries' contents.
-func normalizeZip(data []byte) ([]byte, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, err
-	}
-	files := append([]*zip.File(nil), zr.File...)
-	rank := func(name string) int {
-		if name == "[Content_Types].xml" {
-			return 0
-		}
-		return 1
-	}
-	sort.SliceStable(files, func(i, j int) bool {
-		a, b := files[i].Name, files[j].Name
-		if rank(a) != rank(b) {
-			return rank(a) < rank(b)
-		}
-		return a < b
-	})
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, zf := range files {
-		rc, err := zf.Open()
-		if err != nil {
-			return nil, err
-		}
-		content, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-		fw, err := zw.CreateHeader(&zip.FileHeader{
-			Name:     zf.Name,
-			Method:   zip.Deflate,
-			Modified: fixedTime,
-		})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := fw.Write(content); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
+// normalizeZip rewrites the archive reproducibly (see internal/xlsxzip).
+func normalizeZip(data []byte) ([]byte, error) { return xlsxzip.Normalize(data, fixedTime) }
 
 // ---------------------------------------------------------------------------
 // CSV and JSON
