@@ -64,6 +64,10 @@ type LedgerEntry struct {
 	Problems      json.RawMessage `json:"problems,omitempty"`
 	ConfirmURLs   []string        `json:"confirm_urls,omitempty"`
 	Body          string          `json:"body,omitempty"`
+	// Borrowers lists a loan draft's borrowers as "client_id/loan_id", on
+	// its sent entry: a later draft for one of them would be a second
+	// draft of the same loan in PA2 (spec §7).
+	Borrowers []string `json:"borrowers,omitempty"`
 }
 
 // LedgerBodyLimit caps the answer body kept in a ledger entry.
@@ -294,4 +298,21 @@ func LedgerStates(entries []LedgerEntry, t Target) (byFile map[string]FileState,
 		byFile[e.File] = cur
 	}
 	return byFile, sentSHA
+}
+
+// SentBorrowers maps each borrower ("client_id/loan_id") of the loan
+// drafts accepted by target to the entry that recorded it.
+func SentBorrowers(entries []LedgerEntry, t Target) map[string]LedgerEntry {
+	out := map[string]LedgerEntry{}
+	for _, e := range entries {
+		if e.State != StateSent || !e.matches(t) {
+			continue
+		}
+		for _, b := range e.Borrowers {
+			if _, ok := out[b]; !ok {
+				out[b] = e
+			}
+		}
+	}
+	return out
 }

@@ -54,6 +54,8 @@ type Item struct {
 	Why []string
 	// LoanID names a loan draft for messages.
 	LoanID string
+	// Borrowers are a loan draft's borrowers, "client_id/loan_id".
+	Borrowers []string
 }
 
 // Path is the item's file path.
@@ -123,6 +125,7 @@ func Prepare(dir string, rules kiva.Rules, target batch.Target, partial bool) (*
 		}
 	}
 	byFile, sentSHA := batch.LedgerStates(entries, target)
+	sentBorrowers := batch.SentBorrowers(entries, target)
 	v := newValidator(rules)
 	for _, b := range m.Batches {
 		it := &Item{File: b.File, Kind: b.Kind, Records: b.Records, Edited: edited[b.File]}
@@ -164,6 +167,7 @@ func Prepare(dir string, rules kiva.Rules, target batch.Target, partial bool) (*
 		}
 		probs, count, totals := v.check(b.File, b.Kind, data)
 		it.Totals = totals
+		it.Borrowers = v.borrowers
 		if count >= 0 && count != b.Records && !it.Edited {
 			probs = append(probs, fmt.Sprintf("holds %d record(s), the manifest says %d", count, b.Records))
 		}
@@ -176,6 +180,15 @@ func Prepare(dir string, rules kiva.Rules, target batch.Target, partial bool) (*
 			if it.wasUnconfirmed() {
 				it.Why = append(it.Why, "an earlier send of it is unconfirmed: check PA2; if it is there, run send --mark-sent "+b.File)
 			}
+			continue
+		}
+		if dup := alreadySent(it.Borrowers, sentBorrowers); dup != "" {
+			// Another draft of the same loan was accepted (the folder was
+			// converted again and the draft changed, or moved to another
+			// file): a second draft would duplicate the loan in PA2.
+			e := sentBorrowers[dup]
+			it.Status = StatusConflict
+			it.Why = append(it.Why, fmt.Sprintf("borrower %s was already sent in %s on %s; a second draft would duplicate the loan in PA2: make the change there", dup, e.File, stamp(e.Time)))
 			continue
 		}
 		switch st := byFile[b.File]; st.State {
@@ -222,12 +235,36 @@ func stamp(t time.Time) string {
 // one report).
 type validator struct {
 	rules kiva.Rules
+	// borrowers are the last loan draft's borrowers (draftBorrowers).
+	borrowers []string
 	// repaid maps a repayment's loan id to the file that has it.
 	repaid map[string]string
 }
 
 func newValidator(r kiva.Rules) *validator {
 	return &validator{rules: r, repaid: map[string]string{}}
+}
+
+// alreadySent returns the first of borrowers found in sent, or "".
+func alreadySent(borrowers []string, sent map[string]batch.LedgerEntry) string {
+	for _, b := range borrowers {
+		if _, ok := sent[b]; ok {
+			return b
+		}
+	}
+	return ""
+}
+
+// draftBorrowers lists a draft's borrowers as "client_id/loan_id"; a
+// borrower without both ids is left out (the rules report it).
+func draftBorrowers(d *kiva.LoanDraft) []string {
+	var out []string
+	for _, e := range d.Entreps {
+		if e.ClientID != "" && e.LoanID != "" {
+			out = append(out, e.ClientID+"/"+e.LoanID)
+		}
+	}
+	return out
 }
 
 // decodeStrict decodes exactly one JSON value into v, refusing unknown
@@ -253,6 +290,7 @@ func decodeStrict(data []byte, v any) error {
 // ones only), the number of records (-1 when the file could not be
 // decoded) and the file's totals.
 func (v *validator) check(file, kind string, data []byte) (probs []string, records int, totals []batch.Total) {
+	v.borrowers = nil
 	var ts batch.Totals
 	ruleProblems := func(prefix string, ps []kiva.Problem) {
 		for _, p := range ps {
@@ -280,6 +318,7 @@ func (v *validator) check(file, kind string, data []byte) (probs []string, recor
 			return []string{"not a loan draft: " + err.Error()}, -1, nil
 		}
 		ruleProblems("", v.rules.LoanDraft(&d))
+		v.borrowers = draftBorrowers(&d)
 		ts.Add(d.Currency, d.Total())
 		return probs, 1, ts.Sorted()
 	case batch.KindRepayments:

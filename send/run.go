@@ -427,7 +427,7 @@ func markSent(plan *Plan, opts Options, target batch.Target) error {
 		err = led.Append(batch.LedgerEntry{
 			Time: opts.Now().UTC(), File: found.File, SHA256: found.SHA256, State: batch.StateSent,
 			Env: opts.Env, APIURL: target.APIURL, PartnerID: target.PartnerID,
-			Error: "marked as sent by hand (found in PA2)",
+			Error: "marked as sent by hand (found in PA2)", Borrowers: found.Borrowers,
 		})
 		if cerr := led.Close(); err == nil {
 			err = cerr
@@ -717,6 +717,7 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 		if err == nil {
 			e := entry(batch.StateSent, attempt)
 			e.Status = resp.Status
+			e.Borrowers = it.Borrowers
 			e.LoanDraftUUID, e.UploadID, e.ConfirmURLs = resp.LoanDraftUUID, resp.UploadID, resp.ConfirmURLs
 			e.Body = string(resp.Body)
 			if len(resp.Problems) > 0 {

@@ -813,3 +813,41 @@ func TestSendNoPartnerIDStopsBeforeSending(t *testing.T) {
 		t.Fatalf("err %v, %d posts", err, len(api.posts))
 	}
 }
+
+// A loan already sent is never sent as a second draft, even when the folder
+// is converted again (--overwrite) and its draft changed and moved to
+// another file.
+func TestSendSameBorrowerInAnotherFileIsConflict(t *testing.T) {
+	dir := draftsFolder(t, 2)
+	if _, err := Run(context.Background(), opts(newFake(), &sleeps{}, dir)); err != nil {
+		t.Fatal(err)
+	}
+	w, err := batch.Create(dir, batch.CreateOptions{Kind: batch.KindLoanDraft, Overwrite: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := draft(1)
+	edited.Description = "She sells vegetables and fruit."
+	for _, d := range []*kiva.LoanDraft{draft(9), draft(8), edited} {
+		if _, err := w.AddLoanDraft(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Close(batch.ManifestInfo{Counts: batch.Counts{RowsRead: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	api := newFake()
+	sum, err := Run(context.Background(), opts(api, &sleeps{}, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := outcomes(sum)
+	// 0001 and 0002 were sent before with other content: conflicts by name;
+	// 0003 holds borrower C-1/L-1, sent before in 0001.
+	if !slices.Equal(got, []Outcome{OutcomeConflict, OutcomeConflict, OutcomeConflict}) || len(api.posts) != 0 {
+		t.Fatalf("outcomes %v, posts %d", got, len(api.posts))
+	}
+	if msg := sum.Folders[0].Results[2].Message; !strings.Contains(msg, "borrower C-1/L-1 was already sent in loan-draft-0001.json") {
+		t.Fatalf("message %q", msg)
+	}
+}
