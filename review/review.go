@@ -280,7 +280,7 @@ func (r *renderer) buildProblems() {
 			Where:    cellRef(p),
 			Column:   p.Column,
 			Field:    p.Field,
-			Value:    p.Value,
+			Value:    shorten(p.Value, maxValueRunes),
 			Message:  p.Message,
 			Hint:     p.Hint,
 			Record:   p.Record,
@@ -294,6 +294,19 @@ func (r *renderer) buildProblems() {
 		}
 		r.problems = append(r.problems, v)
 	}
+}
+
+// maxValueRunes bounds a problem's cell value on the page: a cell may hold
+// a whole pasted document.
+const maxValueRunes = 200
+
+// shorten cuts s to n runes, marking the cut with "…".
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }
 
 // badge is the badge of the record id (only its first record carries it).

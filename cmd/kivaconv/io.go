@@ -23,7 +23,9 @@ type IO struct {
 }
 
 func newSystemIO() *IO {
-	tty := term.IsTerminal(int(os.Stderr.Fd())) && enableEscapes(os.Stderr)
+	// A "dumb" terminal (Emacs shell buffers, some CI consoles) shows
+	// escape codes as text: treat it like a pipe.
+	tty := term.IsTerminal(int(os.Stderr.Fd())) && os.Getenv("TERM") != "dumb" && enableEscapes(os.Stderr)
 	return &IO{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		InTTY:    term.IsTerminal(int(os.Stdin.Fd())),
