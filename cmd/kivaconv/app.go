@@ -54,7 +54,7 @@ func newApp(io *IO) *cli.App {
 		&cli.StringFlag{Name: "mapping", Aliases: []string{"m"}, EnvVars: []string{"KIVACONV_MAPPING"},
 			Usage: "mapping `FILE` or name (default: the best fit among the embedded and installed mappings)"},
 		&cli.StringFlag{Name: "reference", Aliases: []string{"r"}, EnvVars: []string{"KIVACONV_REFERENCE"},
-			Usage: "reference-data `FILE` (Kiva config lists) for names → ids (default: reference.json beside the input, then in the config directory)"},
+			Usage: "reference-data `FILE` (Kiva config lists) for names → ids (default: reference.json in the config directory, written by config pull, then beside the input)"},
 		&cli.StringFlag{Name: "today", EnvVars: []string{"KIVACONV_TODAY"},
 			Usage: "the date rules count from, `YYYY-MM-DD` (default: today)"},
 		&cli.BoolFlag{Name: "strict", EnvVars: []string{"KIVACONV_STRICT"}, Usage: "treat warnings as errors"},
@@ -287,13 +287,15 @@ func resolveMapping(name string, cands []*mappings.Mapping) (*mappings.Mapping, 
 func (s *settings) reference(io *IO, input string) (*kiva.Reference, string, error) {
 	path := s.refPath
 	if path == "" {
-		near := []string{filepath.Join(filepath.Dir(input), "reference.json")}
+		// Kiva's own lists, pulled by config pull, come first; then a file
+		// kept beside the workbook (the samples have one).
+		cands := []string{filepath.Join(configDir(io), "reference.json"), filepath.Join(filepath.Dir(input), "reference.json")}
 		if convert.IsAnnotatedCopy(input) {
 			// The annotated copy sits in the output folder; the reference
 			// data is beside the original workbook.
-			near = append(near, filepath.Join(filepath.Dir(filepath.Dir(input)), "reference.json"))
+			cands = append(cands, filepath.Join(filepath.Dir(filepath.Dir(input)), "reference.json"))
 		}
-		for _, p := range append(near, filepath.Join(configDir(io), "reference.json")) {
+		for _, p := range cands {
 			if st, err := os.Stat(p); err == nil && !st.IsDir() {
 				path = p
 				break

@@ -157,3 +157,33 @@ func TestDropCopyFromItsFolder(t *testing.T) {
 		}
 	}
 }
+
+// The reference data config pull writes wins over a reference.json kept
+// beside the workbook.
+func TestPulledReferenceComesFirst(t *testing.T) {
+	in := copySample(t, "loans.xlsx") // with samples/reference.json beside it
+	cfg := t.TempDir()
+	data, err := os.ReadFile("../../samples/reference.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Kiva's lists for this partner have no "Retail" activity.
+	pulled := bytes.ReplaceAll(data, []byte(`"Retail"`), []byte(`"Retail Shop"`))
+	if bytes.Equal(pulled, data) {
+		t.Fatal("the sample reference has no Retail activity")
+	}
+	if err := os.WriteFile(filepath.Join(cfg, "reference.json"), pulled, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	io := &IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(k string) string {
+		if k == "KIVACONV_CONFIG_DIR" {
+			return cfg
+		}
+		return ""
+	}}
+	code := run(t.Context(), []string{"kivaconv", "validate", "--today", "2026-11-26", in}, io)
+	if code != exitRejected || !strings.Contains(out.String(), `"Retail"`) {
+		t.Fatalf("exit %d; the pulled reference data was not used:\n%s\n%s", code, out.String(), errb.String())
+	}
+}
