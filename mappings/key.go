@@ -3,6 +3,7 @@ package mappings
 import (
 	"unicode/utf8"
 
+	"github.com/kiva-partners/kivaconv/internal/textdist"
 	"github.com/kiva-partners/kivaconv/values"
 )
 
@@ -14,45 +15,12 @@ import (
 // "nopret". The helpers below are mappings' own: typo suggestions and
 // column letters for messages.
 
-// maxDistanceRunes bounds the strings editDistance compares, so that
-// a pathological header cannot make matching slow.
-const maxDistanceRunes = 64
-
-// editDistance is the Levenshtein distance between a and b, in runes, each
-// cut to maxDistanceRunes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > maxDistanceRunes {
-		ra = ra[:maxDistanceRunes]
-	}
-	if len(rb) > maxDistanceRunes {
-		rb = rb[:maxDistanceRunes]
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
-
 // suggest returns the option closest to s when it is close enough to be a
 // plausible typo (or shares a long prefix with it), else "".
 func suggest(s string, options []string) string {
 	best, bestD := "", -1
 	for _, o := range options {
-		d := editDistance(s, o)
+		d := textdist.Levenshtein(s, o)
 		if bestD < 0 || d < bestD {
 			best, bestD = o, d
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/internal/textdist"
 	"github.com/kiva-partners/kivaconv/values"
 )
 
@@ -48,8 +49,8 @@ func TestEditDistance(t *testing.T) {
 	}{
 		{"", "", 0}, {"amount", "amout", 1}, {"kitten", "sitting", 3}, {"", "abc", 3}, {"prêt", "pret", 1},
 	} {
-		if got := editDistance(tc.a, tc.b); got != tc.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		if got := textdist.Levenshtein(tc.a, tc.b); got != tc.want {
+			t.Errorf("textdist.Levenshtein(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kiva-partners/kivaconv/internal/textdist"
 	"github.com/kiva-partners/kivaconv/values"
 )
 
@@ -197,7 +198,7 @@ func (hm HeaderMatch) Closest(fieldKey string) (header string, column int) {
 			if nk == "" {
 				continue
 			}
-			d := editDistance(hk, nk)
+			d := textdist.Levenshtein(hk, nk)
 			close := d <= max(1, utf8.RuneCountInString(nk)/4)
 			if !close {
 				short, long := hk, nk

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/internal/textdist"
 	"github.com/kiva-partners/kivaconv/values"
 )
 
@@ -242,7 +243,7 @@ func (d *dictionary) concept(w string) []string {
 	if len(w) >= 6 {
 		var found []string
 		for _, k := range d.sorted {
-			if abs(len(k)-len(w)) > 1 || editDistance(k, w) > 1 {
+			if abs(len(k)-len(w)) > 1 || textdist.Levenshtein(k, w) > 1 {
 				continue
 			}
 			if cs := d.words[k]; found == nil {
@@ -318,7 +319,7 @@ func conceptEqual(a, b string) bool {
 	}
 	if strings.HasPrefix(a, "=") && strings.HasPrefix(b, "=") {
 		a, b = a[1:], b[1:]
-		return min(len(a), len(b)) >= 5 && editDistance(a, b) <= 1
+		return min(len(a), len(b)) >= 5 && textdist.Levenshtein(a, b) <= 1
 	}
 	return false
 }
@@ -355,7 +356,7 @@ func similarity(ka string, ca []string, kb string, cb []string) float64 {
 	s := 0.95 * conceptDice(ca, cb)
 	la, lb := utf8.RuneCountInString(ka), utf8.RuneCountInString(kb)
 	if long := max(la, lb); float64(min(la, lb)) >= 0.75*float64(long) {
-		if e := 1 - float64(editDistance(ka, kb))/float64(long); e >= 0.75 {
+		if e := 1 - float64(textdist.Levenshtein(ka, kb))/float64(long); e >= 0.75 {
 			s = max(s, 0.9*e)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kiva-partners/kivaconv/internal/textdist"
 )
 
 // configFile is a parsed config file.
@@ -258,7 +260,7 @@ func suggest(s string, cands []string) string {
 		if fc == fs || (len(fs) >= 3 && strings.HasPrefix(fc, fs)) {
 			return c
 		}
-		d := editDistance([]rune(fs), []rune(fc))
+		d := textdist.Levenshtein(fs, fc)
 		limit := max(1, len([]rune(fc))/3)
 		if d <= limit && (bestD < 0 || d < bestD) {
 			best, bestD = c, d
@@ -275,24 +277,4 @@ func fold(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
