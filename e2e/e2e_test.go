@@ -438,19 +438,22 @@ func TestFaults(t *testing.T) {
 	s.reconcile(t, loans, rerun)
 	// Repayments: the 504 upload was applied (the sandbox applies before a
 	// 504): mark it.
-	st = s.sp.state(t)
 	repRerun := s.sendJSON(t, 4, reps)
 	var marks []string
 	for _, f := range repRerun.files("skipped_unconfirmed") {
 		marks = append(marks, "--mark-sent", f)
 	}
-	if len(marks) > 0 {
-		s.sendJSON(t, 0, append(marks, reps)...)
+	if len(marks) == 0 {
+		t.Fatalf("the 504 upload is not unconfirmed: %v", repRerun.Counts)
 	}
+	s.sendJSON(t, 0, append(marks, reps)...)
 	st = s.sp.state(t)
 	noDuplicates(t, st)
 	if got, want := draftLoanIDs(st), manifestLoanIDs(t, loans); !slices.Equal(got, want) {
 		t.Fatalf("drafts received %v, want %v", got, want)
+	}
+	if m, _ := batch.ReadManifest(reps); len(st.Repayments) != len(m.Batches) {
+		t.Fatalf("%d repayment uploads received, want %d", len(st.Repayments), len(m.Batches))
 	}
 	final := s.sendJSON(t, 0, loans, reps)
 	if final.Counts["sent"] != 0 || final.Counts["unconfirmed"]+final.Counts["skipped_unconfirmed"] != 0 {

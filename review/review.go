@@ -709,8 +709,30 @@ type repaymentsView struct {
 // loadRepayments reads every repayments batch: a report's repayments are
 // few enough (a few hundred bytes each) to hold.
 func (r *renderer) loadRepayments() {
+	r.listBatches(func() int { return len(r.reps) }, func(b batch.Batch, data []byte, room int) {
+		var body kiva.RepaymentsBody
+		if err := json.Unmarshal(data, &body); err != nil {
+			r.notes = append(r.notes, b.File+" is not a repayments batch ("+err.Error()+"): convert again")
+			return
+		}
+		reps := body.Repayments
+		r.notListed += max(len(reps)-room, 0)
+		for _, rep := range reps[:min(len(reps), room)] {
+			n := len(r.reps) + 1
+			r.reps = append(r.reps, repaymentRow{N: n, ID: r.anchors.add(rep.LoanID, n), LoanID: rep.LoanID,
+				ClientID: rep.ClientID, Amount: rep.Amount, File: b.File})
+		}
+	})
+}
+
+// listBatches hands each batch file to add, with room for how many more
+// records may be listed (MaxRows less listed()), while there is room; the
+// records of the batches after that are only counted (notListed). Files
+// that cannot be read become notes.
+func (r *renderer) listBatches(listed func() int, add func(b batch.Batch, data []byte, room int)) {
 	for _, b := range r.m.Batches {
-		if len(r.reps) >= r.maxRows() {
+		room := r.maxRows() - listed()
+		if room <= 0 {
 			r.notListed += b.Records
 			continue
 		}
@@ -722,20 +744,7 @@ func (r *renderer) loadRepayments() {
 		if note != "" {
 			r.notes = append(r.notes, note)
 		}
-		var body kiva.RepaymentsBody
-		if err := json.Unmarshal(data, &body); err != nil {
-			r.notes = append(r.notes, b.File+" is not a repayments batch ("+err.Error()+"): convert again")
-			continue
-		}
-		for i, rep := range body.Repayments {
-			if len(r.reps) >= r.maxRows() {
-				r.notListed += len(body.Repayments) - i
-				break
-			}
-			n := len(r.reps) + 1
-			r.reps = append(r.reps, repaymentRow{N: n, ID: r.anchors.add(rep.LoanID, n), LoanID: rep.LoanID,
-				ClientID: rep.ClientID, Amount: rep.Amount, File: b.File})
-		}
+		add(b, data, room)
 	}
 }
 
@@ -808,20 +817,9 @@ type journalsView struct {
 
 // loadJournals reads every journals batch, bare array or wrapped.
 func (r *renderer) loadJournals() {
-	for _, b := range r.m.Batches {
-		if len(r.jours) >= r.maxRows() {
-			r.notListed += b.Records
-			continue
-		}
-		data, note, err := r.readBatch(b)
-		if err != nil {
-			r.notes = append(r.notes, err.Error())
-			continue
-		}
-		if note != "" {
-			r.notes = append(r.notes, note)
-		}
+	r.listBatches(func() int { return len(r.jours) }, func(b batch.Batch, data []byte, room int) {
 		var js []kiva.Journal
+		var err error
 		if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
 			var body kiva.JournalsBody
 			err = json.Unmarshal(data, &body)
@@ -831,17 +829,14 @@ func (r *renderer) loadJournals() {
 		}
 		if err != nil {
 			r.notes = append(r.notes, b.File+" is not a journals batch ("+err.Error()+"): convert again")
-			continue
+			return
 		}
-		for i, j := range js {
-			if len(r.jours) >= r.maxRows() {
-				r.notListed += len(js) - i
-				break
-			}
+		r.notListed += max(len(js)-room, 0)
+		for _, j := range js[:min(len(js), room)] {
 			n := len(r.jours) + 1
 			r.jours = append(r.jours, journalItem{Journal: j, N: n, ID: r.anchors.add(j.InternalLoanID, n), File: b.File})
 		}
-	}
+	})
 }
 
 func (r *renderer) renderJournals() error {

@@ -732,3 +732,39 @@ func TestFindChromium(t *testing.T) {
 		t.Errorf("error does not say what to do: %v", err)
 	}
 }
+
+// MaxRows and MaxProblems keep a huge report's page small: the first rows
+// and problems are listed, the rest counted; totals cover everything.
+func TestMaxRowsAndProblems(t *testing.T) {
+	dir := t.TempDir()
+	w, err := batch.Create(dir, batch.CreateOptions{Kind: batch.KindRepayments, BatchSize: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		if err := w.AddRepayment(kiva.Repayment{LoanID: fmt.Sprintf("L%02d", i), Amount: kiva.MustAmount("10")}, "KES"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := w.Close(batch.ManifestInfo{ToolVersion: "test", Source: batch.Source{Name: "r.xlsx"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var probs []Problem
+	for i := range 4 {
+		probs = append(probs, Problem{Severity: "warning", Message: fmt.Sprint("check ", i)})
+	}
+	page := render(t, dir, m, Options{MaxRows: 7, MaxProblems: 3, Problems: probs})
+	table := between(t, page, `<table class="sortable" id="repayments-table">`, `</table>`)
+	if n := strings.Count(table, `<tr id="rep-`); n != 7 {
+		t.Errorf("%d rows listed, want 7", n)
+	}
+	for _, want := range []string{"The first 7 repayments are listed; 5 more are in the batch files.", "Repayments <span class=\"count\">(12)</span>", "Total: KES 120.00 in 12 repayments", "1 more problem(s) are not listed"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "check 3") {
+		t.Error("the fourth problem is listed")
+	}
+}
