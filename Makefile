@@ -44,6 +44,8 @@ samples: ## regenerate the sample workbooks in samples/
 fuzz: ## run each fuzz target for FUZZTIME (default 60s)
 	$(GO) test ./input/ -run '^$$' -fuzz '^FuzzCSVReader$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./input/ -run '^$$' -fuzz '^FuzzXLSXSheet$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./input/ -run '^$$' -fuzz '^FuzzXLSXSharedStrings$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./input/ -run '^$$' -fuzz '^FuzzXLSXDateFormat$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzDecimal$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzDate$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzID$$' -fuzztime $(FUZZTIME)

@@ -87,11 +87,44 @@ func builtinNumFmt(id int) string {
 // colours, conditions and locales ([Red], [>100], [$-409]) are skipped;
 // the elapsed-time brackets [h], [mm] and [ss] are time.
 func IsDateFormat(code string) bool {
+	date, time := dateTimeParts(code)
+	return date || time
+}
+
+// IsTimeFormat reports whether a number format code shows a time of day
+// or a duration with no date part ("h:mm", "[h]:mm:ss", "mm:ss.0",
+// "h:mm AM/PM"): a number in it is a time, never a calendar date.
+func IsTimeFormat(code string) bool {
+	date, time := dateTimeParts(code)
+	return time && !date
+}
+
+// dateTimeParts reports whether the first section of a number format code
+// has date parts (years, months, days, eras) and time parts (hours,
+// minutes, seconds, AM/PM, elapsed time). An m is minutes right after an
+// hour or right before a second, as Excel reads it, and a month otherwise.
+func dateTimeParts(code string) (date, time bool) {
+	// prev is the last date or time letter seen: 'h', 's', 'm' or 'd'
+	// (any other date letter); mPending is an m not yet known to be a
+	// month or minutes.
+	var prev byte
+	mPending := false
+	resolve := func(next byte) {
+		if mPending {
+			if next == 's' {
+				time = true
+			} else {
+				date = true
+			}
+			mPending = false
+		}
+	}
 	for i := 0; i < len(code); i++ {
 		c := code[i]
 		switch c {
 		case ';':
-			return false // end of the first section
+			resolve(0)
+			return date, time // end of the first section
 		case '"':
 			// Quoted literal: skip to the closing quote.
 			j := i + 1
@@ -107,7 +140,12 @@ func IsDateFormat(code string) bool {
 				j++
 			}
 			if isElapsedBracket(code[i+1 : j]) {
-				return true
+				l := code[i+1] | 0x20
+				if l == 'm' && prev == 0 {
+					l = 'h' // [mm] is elapsed minutes
+				}
+				resolve(l)
+				time, prev = true, l
 			}
 			i = j
 		case 'G', 'g':
@@ -117,7 +155,8 @@ func IsDateFormat(code string) bool {
 				i += len("general") - 1
 				continue
 			}
-			return true
+			resolve('d')
+			date, prev = true, 'd'
 		case 'E', 'e':
 			// Scientific notation (0.00E+00) is not a date; a lone e
 			// (era year in some locales) is.
@@ -125,16 +164,40 @@ func IsDateFormat(code string) bool {
 				i++
 				continue
 			}
-			return true
-		case 'y', 'Y', 'm', 'M', 'd', 'D', 'h', 'H', 's', 'S', 'b', 'B':
-			return true
+			resolve('d')
+			date, prev = true, 'd'
+		case 'y', 'Y', 'd', 'D', 'b', 'B':
+			resolve('d')
+			date, prev = true, 'd'
+		case 'h', 'H', 's', 'S':
+			l := c | 0x20
+			resolve(l)
+			time, prev = true, l
+		case 'm', 'M':
+			for i+1 < len(code) && code[i+1]|0x20 == 'm' {
+				i++
+			}
+			resolve('m')
+			if prev == 'h' {
+				time, prev = true, 'm'
+			} else {
+				mPending, prev = true, 'm'
+			}
 		case 'A', 'a':
-			if nfHasPrefixFold(code[i:], "am/pm") || nfHasPrefixFold(code[i:], "a/p") {
-				return true
+			// AM/PM and A/P are time markers; their M must not be read
+			// as a month.
+			for _, marker := range []string{"am/pm", "a/p"} {
+				if nfHasPrefixFold(code[i:], marker) {
+					resolve(0)
+					time = true
+					i += len(marker) - 1
+					break
+				}
 			}
 		}
 	}
-	return false
+	resolve(0)
+	return date, time
 }
 
 // isElapsedBracket reports whether the inside of a [...] is an elapsed-time

@@ -107,6 +107,38 @@ func TestIsDateFormat(t *testing.T) {
 	}
 }
 
+// IsTimeFormat is true for formats with a time part and no date part:
+// their cells hold a time of day or a duration, never a date.
+func TestIsTimeFormat(t *testing.T) {
+	for code, want := range map[string]bool{
+		"h:mm":                    true,
+		"mm:ss":                   true,
+		"[h]:mm:ss":               true,
+		"[mm]:ss":                 true,
+		"h:mm AM/PM":              true,
+		"h:mm a/p":                true,
+		`[$-409]h:mm:ss AM/PM;@`:  true,
+		`hh\h mm`:                 true,
+		"m/d/yyyy h:mm":           false,
+		"mmm-yy":                  false,
+		"yyyy-mm-dd":              false,
+		"mm":                      false,
+		"mmmm AM/PM":              false,
+		"General":                 false,
+		"0.00":                    false,
+		`"h:mm"0`:                 false,
+		"d-mmm-yy h:mm AM/PM;@":   false,
+		"[Red]h:mm;[Blue]dd/mm/y": true,
+	} {
+		if got := IsTimeFormat(code); got != want {
+			t.Errorf("IsTimeFormat(%q) = %v, want %v", code, got, want)
+		}
+		if want && !IsDateFormat(code) {
+			t.Errorf("IsDateFormat(%q) = false for a time format", code)
+		}
+	}
+}
+
 // The built-in formats: dates exactly at the ids ECMA-376 (and the East
 // Asian locales) make dates.
 func TestBuiltinNumFmts(t *testing.T) {
@@ -137,10 +169,13 @@ func TestBuiltinNumFmts(t *testing.T) {
 }
 
 func FuzzXLSXDateFormat(f *testing.F) {
-	for _, s := range []string{"dd/mm/yyyy", `"x"0`, "[h]:mm", "[Red]0;", `0\d_m*s`, "General"} {
+	for _, s := range []string{"dd/mm/yyyy", `"x"0`, "[h]:mm", "[Red]0;", `0\d_m*s`, "General", "h:mm AM/PM", "mm:ss"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, code string) {
-		_ = IsDateFormat(code) // must not panic
+		// Must not panic; a time-only format is a date-or-time format.
+		if IsTimeFormat(code) && !IsDateFormat(code) {
+			t.Fatalf("IsTimeFormat(%q) without IsDateFormat", code)
+		}
 	})
 }

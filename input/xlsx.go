@@ -43,6 +43,7 @@ package input
 
 import (
 	"archive/zip"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -50,6 +51,10 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 const hintResave = "open it in Excel and save it again as .xlsx (Excel Workbook)"
@@ -265,6 +270,11 @@ func (b *xlsxBook) readWorkbook() error {
 	if wb.root != "workbook" {
 		return xlNotWorkbook(b.path, b) // a .docx, .pptx, …
 	}
+	if xlBetaNS(wb.space) {
+		return &FileError{File: b.path,
+			Msg:  "was saved in the format of a pre-release (beta) version of Excel 2007, which kivaconv cannot read",
+			Hint: "open it in a current version of Excel and save it again as .xlsx (Excel Workbook)"}
+	}
 	b.date1904 = wb.date1904
 
 	var rels []xlRel
@@ -294,6 +304,12 @@ func (b *xlsxBook) readWorkbook() error {
 	}
 
 	for i, d := range wb.sheets {
+		if d.hasRID && d.rid == "" {
+			// A placeholder with no content (VBA projects leave one for a
+			// sheet that only holds code): nothing to read, and no damage.
+			b.notes = append(b.notes, fmt.Sprintf("sheet %q has no content (an empty placeholder): skipped", d.name))
+			continue
+		}
 		s := xlSheet{SheetInfo: SheetInfo{Name: d.name, Hidden: d.state == "hidden" || d.state == "veryHidden"}}
 		if r, ok := byID[d.rid]; ok && !r.External {
 			s.part = xlResolveTarget(b.wbPart, r.Target)
@@ -326,7 +342,42 @@ func (b *xlsxBook) openPart(f *zip.File) (io.ReadCloser, error) {
 		}
 		return nil, b.damaged(f.Name, err)
 	}
-	return &xlPartReader{rc: rc, left: b.limit, book: b, part: f.Name}, nil
+	return xlDecodeUTF16(&xlPartReader{rc: rc, left: b.limit, book: b, part: f.Name}), nil
+}
+
+// xlDecodeUTF16 turns an XML part written in UTF-16 (PhpSpreadsheet and
+// some .NET writers do), with or without a byte-order mark, into UTF-8 for
+// the parsers, which read UTF-8 only; a UTF-8 part passes through. With no
+// mark, the encoding shows in the first character, which is '<' in any
+// XML part (XML 1.0 appendix F). The size limit still counts the bytes in
+// the zip.
+func xlDecodeUTF16(rc io.ReadCloser) io.ReadCloser {
+	br := bufio.NewReaderSize(rc, 512)
+	head, _ := br.Peek(4)
+	var enc encoding.Encoding
+	switch {
+	case len(head) >= 2 && head[0] == 0xFE && head[1] == 0xFF,
+		len(head) >= 2 && head[0] == 0 && head[1] == '<':
+		enc = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+		if head[0] == 0 {
+			enc = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+		}
+	case len(head) >= 2 && head[0] == 0xFF && head[1] == 0xFE,
+		len(head) >= 2 && head[0] == '<' && head[1] == 0:
+		enc = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+		if head[0] == '<' {
+			enc = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+		}
+	default:
+		return struct {
+			io.Reader
+			io.Closer
+		}{br, rc}
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{transform.NewReader(br, enc.NewDecoder()), rc}
 }
 
 // checkSize refuses a part whose declared size is over the limit, or

@@ -166,6 +166,14 @@ func xlRefParse(data []byte, sst, formats []string) (res xlFuzzResult, xmlErr er
 			}
 		}
 	}
+	// Elements count in the namespace of the root only.
+	var (
+		main     string
+		rootSeen bool
+	)
+	is := func(se xml.StartElement, local string) bool {
+		return se.Name.Local == local && se.Name.Space == main
+	}
 	richText := func() (string, error) {
 		var b strings.Builder
 		for depth := 0; ; { // depth 1: inside <r>
@@ -176,13 +184,13 @@ func xlRefParse(data []byte, sst, formats []string) (res xlFuzzResult, xmlErr er
 			switch t := t.(type) {
 			case xml.StartElement:
 				switch {
-				case t.Name.Local == "t":
+				case is(t, "t"):
 					s, err := text()
 					if err != nil {
 						return "", err
 					}
 					b.WriteString(s)
-				case t.Name.Local == "r" && depth == 0:
+				case is(t, "r") && depth == 0:
 					depth = 1
 				default:
 					if err := d.Skip(); err != nil {
@@ -198,7 +206,7 @@ func xlRefParse(data []byte, sst, formats []string) (res xlFuzzResult, xmlErr er
 		}
 	}
 
-	// Find <sheetData>.
+	// Find <sheetData>, in the root element's namespace.
 	for {
 		t, err := tok()
 		if err == io.ErrUnexpectedEOF {
@@ -207,7 +215,15 @@ func xlRefParse(data []byte, sst, formats []string) (res xlFuzzResult, xmlErr er
 		if err != nil {
 			return res, err
 		}
-		if se, ok := t.(xml.StartElement); ok && se.Name.Local == "sheetData" {
+		se, ok := t.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		if !rootSeen {
+			rootSeen, main = true, se.Name.Space
+			continue
+		}
+		if is(se, "sheetData") {
 			break
 		}
 	}
@@ -224,7 +240,7 @@ func xlRefParse(data []byte, sst, formats []string) (res xlFuzzResult, xmlErr er
 		if !ok {
 			continue
 		}
-		if se.Name.Local != "row" {
+		if !is(se, "row") {
 			if err := d.Skip(); err != nil {
 				return res, err
 			}
@@ -254,7 +270,7 @@ func xlRefParse(data []byte, sst, formats []string) (res xlFuzzResult, xmlErr er
 			case xml.EndElement:
 				break cells
 			case xml.StartElement:
-				if t.Name.Local != "c" {
+				if !is(t, "c") {
 					if err := d.Skip(); err != nil {
 						return res, err
 					}
@@ -292,14 +308,14 @@ func xlRefParse(data []byte, sst, formats []string) (res xlFuzzResult, xmlErr er
 					case xml.EndElement:
 						done = true
 					case xml.StartElement:
-						switch t.Name.Local {
-						case "v":
+						switch {
+						case is(t, "v"):
 							hasV = true
 							val, err = text()
-						case "is":
+						case is(t, "is"):
 							hasIS = true
 							val, err = richText()
-						case "f":
+						case is(t, "f"):
 							formula = true
 							err = d.Skip()
 						default:
@@ -341,7 +357,7 @@ func xlRefCell(typ, val string, hasV, hasIS, formula bool, style int, sst, forma
 			}
 		}
 	case "s":
-		if hasV {
+		if hasV && trim != "" {
 			i, ok := xlParseUint([]byte(trim))
 			if !ok || i >= len(sst) {
 				return c, fmt.Errorf("bad shared string index %q", trim)
@@ -401,6 +417,12 @@ func xlFuzzSeeds() [][]byte {
 		xlSheetXML(`<row r="1"><c r="B7X"><v>1</v></c></row>`),
 		xlSheetXML(`<row r="1"><c r="A1" t="s"><v>9</v></c></row>`),
 		xlSheetXML(`<row r="1"><c r="A1" t="inlineStr"><is><t>a & b</t></is></c></row>`),
+		// Issue 13: elements are matched by namespace, not by local name
+		// (an extension's <v> is not the cell's value); an empty <v/> in
+		// a shared-string cell is an empty cell.
+		xlSheetXML(`<row r="1"><c r="A1" xmlns:e="urn:ext"><e:v>9</e:v><v>1</v></c><c r="B1" t="s"><v/></c></row>`),
+		`<worksheet xmlns="` + xlNS + `"><e:sheetData xmlns:e="urn:ext"><row><c><v>1</v></c></row></e:sheetData><sheetData><row r="2"><c><v>2</v></c></row></sheetData></worksheet>`,
+		`<worksheet xmlns="` + xlStrictMainNS + `"><sheetData><row r="1"><c t="d"><v>2014-01-16T15:59:59.99999979045242400</v></c></row></sheetData></worksheet>`,
 	}
 	var out [][]byte
 	for _, s := range seeds {
@@ -486,6 +508,7 @@ func TestXLSXReadError(t *testing.T) {
 func FuzzXLSXSharedStrings(f *testing.F) {
 	f.Add([]byte(`<sst xmlns="` + xlNS + `" uniqueCount="3"><si><t>a</t></si><si><r><t>b</t></r><rPh><t>x</t></rPh></si><si><t>_x000D_&amp;</t></si></sst>`))
 	f.Add([]byte(`<x:sst xmlns:x="` + xlNS + `"><x:si><x:t xml:space="preserve"> a </x:t></x:si><x:si/></x:sst>`))
+	f.Add([]byte(`<sst xmlns="` + xlNS + `" xmlns:e="urn:ext"><si><t>a</t><e:t>hidden</e:t></si><si><e:si><t>x</t></e:si></si></sst>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		read := func(r io.Reader, size int) string {
 			sst, err := xlReadSSTSized(r, size)

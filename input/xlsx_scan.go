@@ -11,7 +11,8 @@ import (
 // xlScanner is a small pull tokenizer for the XML that spreadsheet programs
 // write (worksheets and shared strings, the big parts). It is not a general
 // XML parser: it does not check well-formedness beyond what it needs, does
-// not resolve namespaces (names are reduced to their local part) and skips
+// not resolve namespaces (a tag's name is split into its prefix and local
+// part; xlSpaces matches them against the part's main namespace) and skips
 // comments, processing instructions and DOCTYPEs. In exchange it allocates
 // nothing per token: names, attributes and text are slices of its buffer,
 // valid until the next call to next.
@@ -29,12 +30,22 @@ type xlScanner struct {
 	maxTok int   // longest token the buffer may grow to hold
 
 	// The current token.
-	name  []byte // local name of a start or end tag
-	attrs []byte // attribute text of a start tag
-	empty bool   // the start tag was self-closing (<v/>)
-	text  []byte // raw text (entities not decoded) or CDATA content
-	cdata bool   // text is CDATA: take it verbatim
-	start int64  // stream offset where the token began
+	name   []byte // local name of a start or end tag
+	prefix []byte // its namespace prefix ("x" of <x:row>), empty when none
+	attrs  []byte // attribute text of a start tag
+	empty  bool   // the start tag was self-closing (<v/>)
+	text   []byte // raw text (entities not decoded) or CDATA content
+	cdata  bool   // text is CDATA: take it verbatim
+	start  int64  // stream offset where the token began
+
+	// Namespaces (see is).
+	depth    int // elements open after the current token
+	scopes   []xlScope
+	rootSeen bool
+	main     string // the root element's namespace
+	nsPrefix []byte // the last prefix is looked up, and its answer
+	nsMain   bool
+	nsCached bool
 }
 
 type xlTok uint8
@@ -159,6 +170,9 @@ func (s *xlScanner) index(sep string, from int) (int, error) {
 
 // next reads the next token.
 func (s *xlScanner) next() (xlTok, error) {
+	if len(s.scopes) > 0 {
+		s.closeScopes() // those of a self-closing tag, or of an element just ended
+	}
 	for {
 		s.start = s.offset()
 		n, err := s.avail(1)
@@ -336,14 +350,14 @@ func (s *xlScanner) tagEnd() (int, error) {
 
 func xlIsSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// xlLocalName returns the part of a qualified name after the colon.
-// As in encoding/xml, a name with an empty prefix or local part (":x",
-// "x:") is taken whole.
-func xlLocalName(name []byte) []byte {
+// xlSplitName splits a qualified name at the colon into its prefix and
+// local part. As in encoding/xml, a name with an empty prefix or local
+// part (":x", "x:") is taken whole, with no prefix.
+func xlSplitName(name []byte) (prefix, local []byte) {
 	if i := bytes.IndexByte(name, ':'); i > 0 && i < len(name)-1 {
-		return name[i+1:]
+		return name[:i], name[i+1:]
 	}
-	return name
+	return nil, name
 }
 
 func (s *xlScanner) startTag() (xlTok, error) {
@@ -364,8 +378,12 @@ func (s *xlScanner) startTag() (xlTok, error) {
 	if j == 0 {
 		return xlEOF, s.syntax("tag without a name")
 	}
-	s.name = xlLocalName(tag[:j])
+	s.prefix, s.name = xlSplitName(tag[:j])
 	s.attrs = tag[j:]
+	s.openScope(s.depth + 1)
+	if !s.empty {
+		s.depth++
+	}
 	return xlStart, nil
 }
 
@@ -385,7 +403,11 @@ func (s *xlScanner) endTag() (xlTok, error) {
 	if len(name) == 0 {
 		return xlEOF, s.syntax("end tag without a name")
 	}
-	s.name = xlLocalName(name)
+	s.prefix, s.name = xlSplitName(name)
+	s.attrs = nil
+	if s.depth > 0 {
+		s.depth--
+	}
 	return xlEnd, nil
 }
 
@@ -654,4 +676,99 @@ func xlXstringEscape(b []byte) (rune, bool) {
 		}
 	}
 	return r, true
+}
+
+// Namespaces. The scanner tracks the namespace declarations in scope
+// (xmlns="…" and xmlns:p="…" on any element, for that element and its
+// content) so that is can tell an element of the part's main namespace
+// from an extension that reuses its local name. The main namespace is the
+// root element's: SpreadsheetML's, transitional or Strict, in any real
+// file, whatever prefix the writer gives it (<x:row> from the Open XML
+// SDK); none at all in some hand-made files.
+
+// xlScope is the declarations made on one open element.
+type xlScope struct {
+	depth int // depth of the element that declares them (the root is 1)
+	decls []xlDecl
+}
+
+type xlDecl struct{ prefix, uri string }
+
+// is reports whether the tag just read is the element local of the
+// part's main namespace.
+func (s *xlScanner) is(local string) bool {
+	if string(s.name) != local {
+		return false
+	}
+	if s.nsCached && bytes.Equal(s.prefix, s.nsPrefix) {
+		return s.nsMain
+	}
+	s.nsPrefix = append(s.nsPrefix[:0], s.prefix...)
+	s.nsMain = s.resolve(s.prefix) == s.main
+	s.nsCached = true
+	return s.nsMain
+}
+
+// resolve returns the namespace URI bound to a prefix ("" for the default
+// namespace) where the scanner is. As in encoding/xml, a prefix that is
+// not bound stands for itself, and no default namespace is "".
+func (s *xlScanner) resolve(prefix []byte) string {
+	for i := len(s.scopes) - 1; i >= 0; i-- {
+		for _, d := range s.scopes[i].decls {
+			if d.prefix == string(prefix) {
+				return d.uri
+			}
+		}
+	}
+	return string(prefix)
+}
+
+// openScope records the declarations of the start tag just read, at
+// depth, and the main namespace when it is the root.
+func (s *xlScanner) openScope(depth int) {
+	if bytes.Contains(s.attrs, []byte("xmlns")) {
+		if decls := xlNSDecls(s.attrs); len(decls) > 0 {
+			s.scopes = append(s.scopes, xlScope{depth: depth, decls: decls})
+			s.nsCached = false
+		}
+	}
+	if !s.rootSeen {
+		s.rootSeen = true
+		s.main = s.resolve(s.prefix)
+	}
+}
+
+// closeScopes drops the declarations of elements that are no longer open.
+func (s *xlScanner) closeScopes() {
+	for len(s.scopes) > 0 && s.scopes[len(s.scopes)-1].depth > s.depth {
+		s.scopes = s.scopes[:len(s.scopes)-1]
+		s.nsCached = false
+	}
+}
+
+// xlNSDecls returns the namespace declarations among a tag's attributes.
+// Malformed attributes end the list (the caller reports them when it
+// reads the attributes it needs).
+func xlNSDecls(attrs []byte) []xlDecl {
+	var decls []xlDecl
+	for {
+		name, value, rest, ok, _ := xlAttr(attrs)
+		if !ok {
+			return decls
+		}
+		attrs = rest
+		var prefix string
+		switch {
+		case string(name) == "xmlns":
+		case bytes.HasPrefix(name, []byte("xmlns:")):
+			prefix = string(name[len("xmlns:"):])
+		default:
+			continue
+		}
+		uri, err := xlAppendText(nil, value)
+		if err != nil {
+			uri = value
+		}
+		decls = append(decls, xlDecl{prefix, string(uri)})
+	}
 }

@@ -65,7 +65,7 @@ func (p *xlSheetParser) Next() bool {
 			p.failBetween(p.sc.syntax("unexpected end of input in <sheetData>"))
 			return false
 		case xlStart:
-			if string(p.sc.name) == "row" {
+			if p.sc.is("row") {
 				if err := p.readRow(); err != nil {
 					p.err = err
 					return false
@@ -86,7 +86,7 @@ func (p *xlSheetParser) Next() bool {
 // findSheetData skips to the content of <sheetData>. It reports false
 // when there are no rows to read.
 func (p *xlSheetParser) findSheetData() bool {
-	for {
+	for root := true; ; {
 		tok, err := p.sc.next()
 		if err != nil {
 			p.failBetween(err)
@@ -96,7 +96,13 @@ func (p *xlSheetParser) findSheetData() bool {
 		case tok == xlEOF:
 			p.done = true // no <sheetData>: an empty sheet
 			return false
-		case tok == xlStart && string(p.sc.name) == "sheetData":
+		case tok == xlStart && root:
+			root = false // <worksheet>
+			if p.sc.empty {
+				p.done = true
+				return false
+			}
+		case tok == xlStart && p.sc.is("sheetData"):
 			if p.sc.empty {
 				p.done = true
 				return false
@@ -196,7 +202,7 @@ func (p *xlSheetParser) readRow() error {
 			case xlEOF:
 				return p.errorf(0, nil, "unexpected end of input in <row>")
 			case xlStart:
-				if string(sc.name) == "c" {
+				if sc.is("c") {
 					if col, err = p.readCell(col); err != nil {
 						return err
 					}
@@ -279,18 +285,18 @@ func (p *xlSheetParser) readCell(col int) (int, error) {
 			case xlEOF:
 				return col, p.errorf(col+1, nil, "unexpected end of input in <c>")
 			case xlStart:
-				switch string(sc.name) {
-				case "v":
+				switch {
+				case sc.is("v"):
 					hasV = true
 					from = len(p.vals)
 					p.vals, err = sc.appendText(p.vals)
 					to = len(p.vals)
-				case "is":
+				case sc.is("is"):
 					hasIS = true
 					from = len(p.vals)
 					p.vals, err = xlReadRichText(sc, p.vals)
 					to = len(p.vals)
-				case "f":
+				case sc.is("f"):
 					formula = true
 					err = sc.skipElement()
 				default:
@@ -320,7 +326,8 @@ func (p *xlSheetParser) readCell(col int) (int, error) {
 		}
 	case xlTypeS:
 		from, to = xlTrimSpace(p.vals, from, to)
-		if hasV {
+		// An empty <v/> (Apache POI writes one) is an empty cell.
+		if hasV && to > from {
 			i, ok := xlParseUint(p.vals[from:to])
 			if !ok || i >= p.sst.len() {
 				return col, p.errorf(col+1, nil, "shared string index %q out of range (the workbook has %d)", p.vals[from:to], p.sst.len())
@@ -444,9 +451,9 @@ func xlReadRichText(sc *xlScanner, dst []byte) ([]byte, error) {
 			return dst, sc.syntax("unexpected end of input in rich text")
 		case xlStart:
 			switch {
-			case string(sc.name) == "t":
+			case sc.is("t"):
 				dst, err = sc.appendText(dst)
-			case string(sc.name) == "r" && depth == 0:
+			case sc.is("r") && depth == 0:
 				if !sc.empty {
 					depth = 1
 				}

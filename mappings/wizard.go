@@ -754,7 +754,7 @@ func profileOf(rows []input.Row, col int) *profile {
 			p.dateCells++
 		case input.Number:
 			switch {
-			case input.IsDateFormat(c.Format):
+			case input.IsDateFormat(c.Format) && !input.IsTimeFormat(c.Format):
 				p.dateCells++
 			default:
 				p.numberCells++

@@ -22,8 +22,9 @@ const (
 // Date reads a calendar date and returns it as YYYY-MM-DD.
 //
 //   - A number cell is a date only when its number format is a date format
-//     (input.IsDateFormat); its value is an Excel serial in the 1900 date
-//     system (serial 1 is 1900-01-01, serial 60 is Excel's fictitious
+//     (input.IsDateFormat) with a date part: a time-only format ("h:mm",
+//     "[h]:mm") is an error, never the date 1900-01-01. Its value is an
+//     Excel serial in the 1900 date system (serial 1 is 1900-01-01, serial 60 is Excel's fictitious
 //     1900-02-29 and an error, serials up to 59 are one day earlier than a
 //     plain day count from 1899-12-30 gives) or, when date1904 is set, in
 //     the 1904 system (serial 0 is 1904-01-01). The time of day is dropped,
@@ -56,6 +57,10 @@ func Date(c input.Cell, formats []string, date1904 bool) (string, error) {
 			return "", newError(c.Text, "the cell holds the number "+n+", not a date",
 				"format the column as Date in Excel, or type the date as text YYYY-MM-DD")
 		}
+		if input.IsTimeFormat(c.Format) {
+			return "", newError(c.Text, "the cell holds a time of day or a duration (format "+c.Format+"), not a date",
+				"type the date in the cell, or format the column as Date in Excel; check that the mapping names the right column")
+		}
 		f, err := storedFloat(c.Text)
 		if err != nil {
 			return "", err
@@ -67,7 +72,7 @@ func Date(c input.Cell, formats []string, date1904 bool) (string, error) {
 		return iso, nil
 	case input.Date:
 		s := trimSpace(c.Text)
-		if y, m, d, ok := isoDate(s, true); ok {
+		if y, m, d, ok := isoDateTime(s); ok {
 			if e := checkCalendar(c.Text, y, m, d, "YYYY-MM-DD"); e != nil {
 				return "", e
 			}
@@ -332,6 +337,92 @@ func isoDate(s string, strict bool) (y, m, d int, ok bool) {
 		return 0, 0, 0, false
 	}
 	return y, m, d, true
+}
+
+// isoDateTime reads the ISO 8601 text of a date cell (t="d", Strict
+// OOXML): YYYY-MM-DD, optionally followed by T and a time hh:mm[:ss[.f…]]
+// with any number of fractional digits (Excel writes up to 17:
+// 2014-01-16T15:59:59.99999979045242400) and a zone (Z, ±hh:mm), which is
+// ignored. As Excel does before it shows a date, the time is rounded to
+// the millisecond, so 23:59:59.9996 is the next day. The day may be out of
+// the calendar (checkCalendar says why).
+func isoDateTime(s string) (y, m, d int, ok bool) {
+	if len(s) < 10 || !digits(s[:4]) || s[4] != '-' || !digits(s[5:7]) || s[7] != '-' || !digits(s[8:10]) {
+		return 0, 0, 0, false
+	}
+	y, m, d = atoi(s[:4]), atoi(s[5:7]), atoi(s[8:10])
+	rest := s[10:]
+	if rest == "" {
+		return y, m, d, true
+	}
+	if rest[0] != 'T' && rest[0] != 't' && rest[0] != ' ' {
+		return 0, 0, 0, false
+	}
+	rest = rest[1:]
+	two := func() (int, bool) {
+		if len(rest) < 2 || !digits(rest[:2]) {
+			return 0, false
+		}
+		n := atoi(rest[:2])
+		rest = rest[2:]
+		return n, true
+	}
+	hh, ok1 := two()
+	if !ok1 || len(rest) == 0 || rest[0] != ':' {
+		return 0, 0, 0, false
+	}
+	rest = rest[1:]
+	mm, ok2 := two()
+	if !ok2 {
+		return 0, 0, 0, false
+	}
+	ss, ms := 0, 0
+	if len(rest) > 0 && rest[0] == ':' {
+		rest = rest[1:]
+		var ok3 bool
+		if ss, ok3 = two(); !ok3 {
+			return 0, 0, 0, false
+		}
+		if len(rest) > 0 && (rest[0] == '.' || rest[0] == ',') {
+			j := 1
+			for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+				j++
+			}
+			if j == 1 {
+				return 0, 0, 0, false
+			}
+			// Milliseconds, rounded half up on the fourth digit.
+			frac := rest[1:j] + "000"
+			ms = atoi(frac[:3])
+			if frac[3] >= '5' {
+				ms++
+			}
+			rest = rest[j:]
+		}
+	}
+	switch {
+	case rest == "" || rest == "Z" || rest == "z":
+	case (rest[0] == '+' || rest[0] == '-') && isZone(rest[1:]):
+	default:
+		return 0, 0, 0, false
+	}
+	if hh > 24 || mm > 59 || ss > 60 || hh == 24 && (mm > 0 || ss > 0 || ms > 0) {
+		return 0, 0, 0, false
+	}
+	if hh*3600000+mm*60000+ss*1000+ms >= 86400000 && validDate(y, m, d) {
+		next := time.Date(y, time.Month(m), d+1, 0, 0, 0, 0, time.UTC)
+		y, m, d = next.Year(), int(next.Month()), next.Day()
+	}
+	return y, m, d, true
+}
+
+// isZone accepts the digits of a zone offset after its sign: hh, hhmm or
+// hh:mm.
+func isZone(z string) bool {
+	if len(z) == 5 && z[2] == ':' {
+		z = z[:2] + z[3:]
+	}
+	return (len(z) == 2 || len(z) == 4) && digits(z)
 }
 
 // readNum reads two digits, or one or two when not strict; -1 if none.

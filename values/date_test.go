@@ -110,6 +110,21 @@ func TestDateNumberFormats(t *testing.T) {
 	}
 }
 
+// A time-only format ("h:mm", "[h]:mm:ss") marks a time of day or a
+// duration: its serial 0.5 or 1.5 must never become 1900-01-01.
+func TestDateTimeOnlyFormats(t *testing.T) {
+	for _, tc := range []struct{ text, format string }{
+		{"0.5", "h:mm"},
+		{"1.5", "[h]:mm"},
+		{"0.75", "h:mm AM/PM"},
+		{"0.0104166", "mm:ss"},
+		{"45296.5", `[$-409]h:mm:ss AM/PM;@`},
+	} {
+		_, err := Date(dateNum(tc.text, tc.format), nil, false)
+		checkErr(t, err, "a time of day or a duration (format "+tc.format+")", "type the date in the cell")
+	}
+}
+
 func TestDateCells(t *testing.T) {
 	for in, want := range map[string]string{
 		"2024-01-05":                "2024-01-05",
@@ -118,6 +133,17 @@ func TestDateCells(t *testing.T) {
 		"2024-01-05T13:45:30.123Z":  "2024-01-05",
 		"2024-01-05T23:00:00-05:00": "2024-01-05",
 		"2024-02-29T00:00:00":       "2024-02-29",
+		// Excel writes up to 17 fractional digits; the time is rounded
+		// to the millisecond before the date is taken, as Excel shows it.
+		"2014-01-16T15:59:59.99999979045242400": "2014-01-16",
+		"2024-01-05T23:59:59.9996":              "2024-01-06",
+		"2024-01-05T23:59:59.9994Z":             "2024-01-05",
+		"2024-12-31T23:59:59.99951+01:00":       "2025-01-01",
+		"2024-02-28T23:59:59.9999":              "2024-02-29",
+		"2024-01-05T24:00:00":                   "2024-01-06",
+		"2024-01-05T13:45":                      "2024-01-05",
+		"2024-01-05 13:45:30,5":                 "2024-01-05",
+		"2024-01-05T13:45:30+0530":              "2024-01-05",
 	} {
 		got, err := Date(input.Cell{Type: input.Date, Text: in}, nil, false)
 		if err != nil || got != want {
@@ -125,11 +151,21 @@ func TestDateCells(t *testing.T) {
 		}
 	}
 	for in, msg := range map[string]string{
-		"2024-1-5":    "not an ISO date",
-		"05/01/2024":  "not an ISO date",
-		"2024-01-05x": "not an ISO date",
-		"":            "not an ISO date",
-		"2023-02-29":  "not a calendar date",
+		"2024-1-5":                  "not an ISO date",
+		"05/01/2024":                "not an ISO date",
+		"2024-01-05x":               "not an ISO date",
+		"":                          "not an ISO date",
+		"2023-02-29":                "not a calendar date",
+		"2024-01-05T":               "not an ISO date",
+		"2024-01-05T1:00":           "not an ISO date",
+		"2024-01-05T13:45:30.":      "not an ISO date",
+		"2024-01-05T13:45:30.5Q":    "not an ISO date",
+		"2024-01-05T25:00:00":       "not an ISO date",
+		"2024-01-05T24:00:01":       "not an ISO date",
+		"2024-01-05T13:60:00":       "not an ISO date",
+		"2024-01-05T13:45:30+5":     "not an ISO date",
+		"2024-01-05T13:45:30+05:3":  "not an ISO date",
+		"2023-02-29T23:59:59.9999Z": "not a calendar date",
 	} {
 		_, err := Date(input.Cell{Type: input.Date, Text: in}, nil, false)
 		checkErr(t, err, msg, "")
