@@ -14,7 +14,7 @@ HOST_PLATFORM = $(shell $(GO) env GOHOSTOS)/$(shell $(GO) env GOHOSTARCH)
 HOSTEXE   = $(if $(filter windows,$(shell $(GO) env GOHOSTOS)),.exe,)
 FUZZTIME  ?= 60s
 
-.PHONY: screenshot help build test test-update bench lint samples dist dist-check fuzz clean
+.PHONY: screenshot help build test testdeps test-update bench lint samples dist dist-check fuzz clean
 
 help: ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -22,11 +22,18 @@ help: ## show this help
 build: ## build ./kivaconv for this machine
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o kivaconv ./cmd/kivaconv
 
-test: lint ## run every test with the race detector (the CI gate)
+test: testdeps lint ## run every test with the race detector (the CI gate)
 	$(GO) test -race -count=1 ./...
 
+testdeps: ## install what the tests need when it is missing (chromium, zsh)
+	@sh tools/testdeps.sh
+
+# The packages whose tests define -update (go test fails on a flag a
+# package does not define).
+GOLDEN_PKGS = $(shell grep -rl --include='*_test.go' 'flag[.]Bool."update"' . | xargs -n1 dirname | sort -u)
+
 test-update: ## rewrite golden files after an intended output change
-	$(GO) test ./convert/... ./batch/... ./cmd/... -update
+	$(GO) test -count=1 $(GOLDEN_PKGS) -update
 
 bench: ## benchmarks: readers, the 100k/1M-row conversions, sending 1,000 drafts (see README "Performance")
 	$(GO) test -run '^$$' -bench . -benchmem ./input/ ./values/ ./batch/ ./convert/

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/internal/testwait"
 	"github.com/kiva-partners/kivaconv/sandbox"
 )
 
@@ -499,9 +500,8 @@ func TestCrashMidSend(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait for two requests in flight, then kill without warning.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	// Wait for requests in flight, then kill without warning.
+	testwait.Until(t, 30*time.Second, "send to get going (3 drafts in flight)", func() bool {
 		es, _ := batch.ReadLedger(loans)
 		sending := 0
 		for _, e := range es {
@@ -509,16 +509,8 @@ func TestCrashMidSend(t *testing.T) {
 				sending++
 			}
 		}
-		if sending >= 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatal("send never got going")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return sending >= 3
+	})
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 
@@ -527,7 +519,9 @@ func TestCrashMidSend(t *testing.T) {
 		t.Fatalf("after a crash, in-flight batches must be unconfirmed: %v", rerun.Counts)
 	}
 	// Let the sandbox finish any request the crash left in its hands.
-	time.Sleep(500 * time.Millisecond)
+	testwait.Until(t, 30*time.Second, "the sandbox to finish the requests in flight", func() bool {
+		return s.sp.state(t).InFlight == 0
+	})
 	s.reconcile(t, loans, rerun)
 	st := s.sp.state(t)
 	noDuplicates(t, st)

@@ -369,9 +369,11 @@ func TestXLSXFixtures(t *testing.T) {
 	for name, data := range xlBadFiles(t) {
 		check("bad", name, data, true)
 	}
-	if xlUpdate() {
+	// The encryption salt is random: -update writes the file only when it
+	// is missing, so updating the goldens does not churn it.
+	if _, err := os.Stat(filepath.Join("testdata", "bad", "encrypted.xlsx")); xlUpdate() && err != nil {
 		check("bad", "encrypted.xlsx", xlEncryptedWorkbook(t), false)
-	} else {
+	} else if !xlUpdate() {
 		check("bad", "encrypted.xlsx", nil, false)
 	}
 	for name, data := range xlExcelizeSheetSeeds(t) {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kiva-partners/kivaconv/internal/testwait"
 )
 
 func TestParseFaults(t *testing.T) {
@@ -296,6 +298,30 @@ func TestLatency(t *testing.T) {
 	if a := e.do("GET", api+"config/themes", e.token(), nil); a.status != 200 {
 		t.Fatalf("%d", a.status)
 	}
+}
+
+// TestInFlight: State counts the API requests being handled, and a
+// request the client gave up on stops counting.
+func TestInFlight(t *testing.T) {
+	e := newEnv(t, Options{Latency: time.Minute})
+	tok := e.token()
+	if n := e.s.State().InFlight; n != 0 {
+		t.Fatalf("in flight before any request: %d", n)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", e.ts.URL+api+"config/themes", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	testwait.Until(t, 30*time.Second, "one request in flight", func() bool { return e.s.State().InFlight == 1 })
+	cancel()
+	<-done
+	testwait.Until(t, 30*time.Second, "no request in flight", func() bool { return e.s.State().InFlight == 0 })
 }
 
 // rawPost sends a request over a bare TCP connection and returns every

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -96,6 +97,8 @@ type Server struct {
 
 	limiter *rate.Limiter // nil: unlimited
 	mux     *http.ServeMux
+	// inFlight counts API requests being handled (State.InFlight).
+	inFlight atomic.Int64
 
 	logMu sync.Mutex
 
@@ -225,6 +228,7 @@ func (s *Server) State() State {
 	st.Audience = s.opts.Audience
 	st.FaultPlan = s.faults.String()
 	st.TokensIssued = s.issued
+	st.InFlight = int(s.inFlight.Load())
 	return st
 }
 
@@ -512,6 +516,8 @@ type apiHandler func(w http.ResponseWriter, r *http.Request, body []byte)
 // token), then inject a fault or serve.
 func (s *Server) api(endpoint, scope string, h apiHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.inFlight.Add(1)
+		defer s.inFlight.Add(-1)
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			var mbe *http.MaxBytesError

@@ -20,6 +20,9 @@ type State struct {
 	// FaultPlan is the --faults plan in its normalized form, "" when none.
 	FaultPlan    string `json:"fault_plan"`
 	TokensIssued int    `json:"tokens_issued"`
+	// InFlight counts the API requests being handled right now (a test
+	// waits for 0 before it reads what arrived).
+	InFlight int `json:"in_flight"`
 
 	Drafts     []Draft           `json:"loan_drafts"`
 	Repayments []RepaymentUpload `json:"repayment_uploads"`

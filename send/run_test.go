@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/internal/testwait"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/partnerapi"
 )
@@ -514,15 +515,11 @@ func TestSendDraftsConcurrencyIsBounded(t *testing.T) {
 		done <- s
 	}()
 	// Wait until three are in flight, then release one at a time.
-	for {
+	testwait.Until(t, 30*time.Second, "three drafts in flight", func() bool {
 		api.mu.Lock()
-		cur := api.cur
-		api.mu.Unlock()
-		if cur == 3 {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+		defer api.mu.Unlock()
+		return api.cur == 3
+	})
 	for range 12 {
 		api.gate <- struct{}{}
 	}

@@ -40,7 +40,7 @@ func TestCompletionScriptSyntax(t *testing.T) {
 	for _, tc := range []struct{ shell, script string }{{"bash", bashCompletion}, {"zsh", zshCompletion}} {
 		t.Run(tc.shell, func(t *testing.T) {
 			if _, err := exec.LookPath(tc.shell); err != nil {
-				t.Skipf("%s is not installed", tc.shell)
+				t.Fatalf("%s is not installed: make test installs it (make testdeps), or apt-get install %s", tc.shell, tc.shell)
 			}
 			f := filepath.Join(t.TempDir(), "completion")
 			if err := os.WriteFile(f, []byte(tc.script), 0o644); err != nil {
