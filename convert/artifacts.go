@@ -18,7 +18,7 @@ type AnnotateMode int
 
 const (
 	// AnnotateAuto writes it when the conversion found problems and the
-	// input is not too large for an in-memory workbook (AnnotateMaxRows);
+	// input is not too large for an in-memory workbook (AnnotateMaxCells);
 	// always when the input is itself an annotated copy (it is brought up
 	// to date). A stale copy from an earlier conversion is removed. In
 	// every mode, a copy that may hold values a person typed in
@@ -32,9 +32,11 @@ const (
 	AnnotateNever
 )
 
-// AnnotateMaxRows is the largest input AnnotateAuto annotates: the copy is
-// built in memory (excelize), some 500 bytes per cell.
-const AnnotateMaxRows = 50000
+// AnnotateMaxCells is the largest input AnnotateAuto annotates, counted in
+// the cells of its data rows (50,000 rows of 20 columns): the copy is built
+// in memory (excelize), some 500 bytes per cell, so a limit in rows would
+// let 50,000 rows of 16,384 columns take hundreds of gigabytes.
+const AnnotateMaxCells = 1_000_000
 
 // IsAnnotatedCopy reports whether input is an annotated copy sitting in its
 // own output folder ("loans.kiva/loans.checked.xlsx"), however the path is
@@ -92,8 +94,8 @@ func (c *run) writeArtifacts() {
 		case copyOfCopy:
 			want = true
 		case c.sum.Errors+c.sum.Warnings == 0:
-		case c.sum.Rows > AnnotateMaxRows:
-			c.note("no annotated copy of the workbook: it has more than 50,000 rows (errors.csv lists every problem; --annotate always makes one anyway)")
+		case c.cells > AnnotateMaxCells:
+			c.note(fmt.Sprintf("no annotated copy of the workbook: its data has %d cells, more than the %d an annotated copy is made for (errors.csv lists every problem; --annotate always makes one anyway)", c.cells, AnnotateMaxCells))
 		default:
 			want = true
 		}

@@ -3,8 +3,10 @@ package convert
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -184,5 +186,37 @@ func TestArtifactPanicIsANote(t *testing.T) {
 	}
 	if !hasNote(sum, "could not be written: internal error: boom") {
 		t.Errorf("notes %q", sum.Notes)
+	}
+}
+
+// The annotated copy is built in memory, so its limit counts cells, not
+// rows: 501 rows of 2,000 columns get none (the old limit of 50,000 rows
+// let 50,000 rows of 16,384 columns through).
+func TestAnnotateLimitCountsCells(t *testing.T) {
+	const cols = 2000
+	var b strings.Builder
+	b.WriteString("Loan ID,Amount")
+	for i := 3; i <= cols; i++ {
+		b.WriteString(",extra" + strconv.Itoa(i))
+	}
+	b.WriteString("\n")
+	pad := strings.Repeat(",", cols-3) + ",x\n"
+	for i := range 501 {
+		amount := "10"
+		if i == 0 {
+			amount = "12x" // one problem, so that a copy would be wanted
+		}
+		fmt.Fprintf(&b, "%03d,%s%s", i+1, amount, pad)
+	}
+	dir := t.TempDir()
+	sum := convertCSV(t, dir, "wide.csv", b.String())
+	if sum.Errors == 0 {
+		t.Fatalf("no errors: %+v", sum)
+	}
+	if sum.Annotated != "" || !hasNote(sum, "its data has 1002000 cells, more than the 1000000") {
+		t.Fatalf("annotated %q, notes %q", sum.Annotated, sum.Notes)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "wide.kiva", "wide.checked.xlsx")); !os.IsNotExist(err) {
+		t.Fatalf("a copy was written: %v", err)
 	}
 }

@@ -136,9 +136,12 @@ func (c *run) noData(p *sheetPlan) error {
 
 // run is the state of one conversion.
 type run struct {
-	ctx   context.Context
-	opts  Options
-	sum   *Summary
+	ctx  context.Context
+	opts Options
+	sum  *Summary
+	// cells counts the cells of the data rows read (up to each row's
+	// last non-blank cell): the annotated copy's size (AnnotateMaxCells).
+	cells int
 	book  input.Book
 	rules kiva.Rules
 	out   sink
@@ -344,6 +347,7 @@ func (c *run) dataRows(l *layout, h *head, fn func(r *input.Row) error) error {
 			hidden++
 		}
 		c.sum.Rows++
+		c.cells += len(r.Cells)
 		if err := c.progress(); err != nil {
 			return err
 		}

@@ -51,6 +51,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
@@ -73,6 +74,11 @@ type xlsxBook struct {
 	byName  map[string]*zip.File
 	byLower map[string]*zip.File
 	limit   int64
+	// unpacked counts the bytes unpacked from all parts, against
+	// xlTotalUnzipFactor × limit: every pass over the workbook (header
+	// search, merged cells, rows) adds, so a file cannot make reading it
+	// take unbounded time through many parts or many passes.
+	unpacked atomic.Int64
 
 	wbPart     string
 	date1904   bool
@@ -109,13 +115,22 @@ func openXLSX(name string, ra io.ReaderAt, size int64, closer io.Closer, opts Op
 		b.limit = DefaultMaxUnzipBytes
 	}
 	for _, f := range zr.File {
-		n := strings.TrimPrefix(strings.ReplaceAll(f.Name, `\`, "/"), "/")
-		if _, dup := b.byName[n]; !dup {
-			b.byName[n] = f
+		n := strings.ReplaceAll(f.Name, `\`, "/")
+		if !xlSafeEntryName(n) {
+			return nil, &FileError{File: name,
+				Msg:  fmt.Sprintf("is damaged: it holds an entry named %q, a path outside the workbook that no spreadsheet program writes", f.Name),
+				Hint: "do not open it; export the workbook from your MIS again"}
 		}
-		if _, dup := b.byLower[strings.ToLower(n)]; !dup {
-			b.byLower[strings.ToLower(n)] = f
+		// Two entries of the same name (even differing only in case,
+		// which Excel treats as the same part): which one is the workbook
+		// would depend on the reader, so neither is trusted.
+		if other, dup := b.byLower[strings.ToLower(n)]; dup {
+			return nil, &FileError{File: name,
+				Msg:  fmt.Sprintf("is damaged: it holds two entries named %q and %q", other.Name, f.Name),
+				Hint: hintResave}
 		}
+		b.byName[n] = f
+		b.byLower[strings.ToLower(n)] = f
 	}
 	if err := b.findWorkbook(); err != nil {
 		return nil, err
@@ -303,6 +318,7 @@ func (b *xlsxBook) readWorkbook() error {
 		b.stylesPart = dir + "styles.xml"
 	}
 
+	usedBy := map[*zip.File]string{} // worksheet part → the sheet that reads it
 	for i, d := range wb.sheets {
 		if d.hasRID && d.rid == "" {
 			// A placeholder with no content (VBA projects leave one for a
@@ -317,6 +333,17 @@ func (b *xlsxBook) readWorkbook() error {
 		} else if f := b.file(fmt.Sprintf("%ssheet%d.xml", dir+"worksheets/", i+1)); f != nil && len(rels) == 0 {
 			// No relationships part at all: guess the usual name.
 			s.part, s.kind = f.Name, "worksheet"
+		}
+		// Sheets sharing one part would make every pass over the
+		// workbook unpack that part once per sheet (a small file could
+		// take hours); Excel never writes it.
+		if f := b.file(s.part); s.part != "" && f != nil {
+			if other, shared := usedBy[f]; shared {
+				return &FileError{File: b.path,
+					Msg:  fmt.Sprintf("is damaged: sheets %q and %q are the same part (%s), which Excel never writes", other, s.Name, s.part),
+					Hint: hintResave}
+			}
+			usedBy[f] = s.Name
 		}
 		b.sheets = append(b.sheets, s)
 	}
@@ -380,6 +407,27 @@ func xlDecodeUTF16(rc io.ReadCloser) io.ReadCloser {
 	}{transform.NewReader(br, enc.NewDecoder()), rc}
 }
 
+// xlTotalUnzipFactor bounds what reading one workbook may unpack in all,
+// as a multiple of the per-part limit (4 GiB by default: a few passes over
+// the largest sheet Excel can hold).
+const xlTotalUnzipFactor = 4
+
+// xlSafeEntryName reports whether a zip entry name (with / separators) is
+// a relative path inside the archive: no leading slash, drive letter or
+// ".." element. A leading slash is refused too: zip names are relative by
+// definition, and an unpacking tool would write such an entry elsewhere.
+func xlSafeEntryName(n string) bool {
+	if n == "" || n[0] == '/' || len(n) >= 2 && n[1] == ':' {
+		return false
+	}
+	for _, e := range strings.Split(n, "/") {
+		if e == ".." {
+			return false
+		}
+	}
+	return true
+}
+
 // checkSize refuses a part whose declared size is over the limit, or
 // whose compression ratio no real workbook part has: deflate cannot do
 // better than about 1030:1, and XML parts are rarely over 100:1.
@@ -425,6 +473,12 @@ func (r *xlPartReader) Read(p []byte) (int, error) {
 		r.err = r.book.tooBig(r.part, "unpacks to more bytes than its header says")
 		return 0, r.err
 	}
+	if total := r.book.unpacked.Add(int64(n)); total > xlTotalUnzipFactor*r.book.limit {
+		r.err = &FileError{File: r.book.path,
+			Msg:  fmt.Sprintf("reading it unpacks more than %d bytes in all (%d-byte limit per part, %d× that in all)", xlTotalUnzipFactor*r.book.limit, r.book.limit, xlTotalUnzipFactor),
+			Hint: "the file may be a zip bomb; if it is a genuine workbook, split the data into smaller files"}
+		return 0, r.err
+	}
 	if err != nil && err != io.EOF {
 		r.err = r.book.damaged(r.part, err)
 		return n, r.err
@@ -458,6 +512,10 @@ func xlParsePart[T any](b *xlsxBook, f *zip.File, parse func(io.Reader) (T, erro
 	}
 	defer rc.Close()
 	v, err := parse(rc)
+	if errors.Is(err, errSSTTooLarge) {
+		return zero, &FileError{File: b.path, Msg: err.Error(),
+			Hint: "split the data into smaller workbooks (fewer rows each), or save the sheet as CSV", Err: err}
+	}
 	if err != nil {
 		return zero, b.damaged(f.Name, err)
 	}

@@ -3,8 +3,8 @@ package input
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -74,8 +74,8 @@ func xlReadSSTWith(r io.Reader, setup func(*xlScanner)) (*xlSST, error) {
 					return nil, err
 				}
 				text = xlUnescapeXstring(text)
-				if b.Len()+len(text) > math.MaxUint32 {
-					return nil, errors.New("shared strings over 4 GiB")
+				if b.Len()+len(text) > xlMaxSSTBytes || len(ends) >= xlMaxSSTCount {
+					return nil, errSSTTooLarge
 				}
 				b.Write(text)
 				ends = append(ends, uint32(b.Len()))
@@ -87,6 +87,17 @@ func xlReadSSTWith(r io.Reader, setup func(*xlScanner)) (*xlSST, error) {
 		}
 	}
 }
+
+// The shared strings are held in memory while a sheet is read: at most
+// xlMaxSSTBytes of text in at most xlMaxSSTCount strings (with growth, about
+// 600 MB at worst). A full Excel sheet of distinct short strings fits.
+const (
+	xlMaxSSTBytes = 200 << 20
+	xlMaxSSTCount = 20 << 20
+)
+
+// errSSTTooLarge is returned when the shared strings pass those limits.
+var errSSTTooLarge = fmt.Errorf("the workbook's shared text is over %d MiB or %d strings, more than kivaconv holds in memory", xlMaxSSTBytes>>20, xlMaxSSTCount)
 
 // xlCountHint returns a count attribute as a capacity hint, capped so that
 // a lying file cannot make us allocate much.

@@ -11,6 +11,10 @@ import (
 const (
 	xlMaxCols = 16384
 	xlMaxRows = 1048576
+	// xlMaxRowBytes bounds the text of one row held in memory (Excel's
+	// own limit of 32,767 characters a cell allows far more, but no
+	// export has rows near this).
+	xlMaxRowBytes = 64 << 20
 )
 
 // xlSheetParser streams the rows of one worksheet part (the <sheetData> of
@@ -304,6 +308,9 @@ func (p *xlSheetParser) readCell(col int) (int, error) {
 				}
 				if err != nil {
 					return col, p.errorf(col+1, err, "%v", err)
+				}
+				if len(p.vals) > xlMaxRowBytes {
+					return col, p.errorf(col+1, nil, "the row holds more than %d MiB of text, more than any real row", xlMaxRowBytes>>20)
 				}
 			case xlEnd:
 				done = true
