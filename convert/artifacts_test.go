@@ -220,3 +220,26 @@ func TestAnnotateLimitCountsCells(t *testing.T) {
 		t.Fatalf("a copy was written: %v", err)
 	}
 }
+
+// With the mapping picked automatically, a file that cannot be read is
+// reported as what is wrong with it, not as "no mapping fits".
+func TestAutoMappingReportsReadError(t *testing.T) {
+	for name, tc := range map[string]struct{ text, want string }{
+		"unterminated quote": {"Loan ID,Amount,Client ID\n001,\"10,C1\n002,12,C2\n", "never closed"},
+		"quote inside field": {"Loan ID,Amount,Client ID\n001,1\"0,C1\n", `a quote (") inside a field`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "r.csv")
+			if err := os.WriteFile(path, []byte(tc.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Run(context.Background(), Options{Input: path, Mode: Write, Candidates: mappings.Embedded(), Version: "test"})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "no readable sheet") {
+				t.Fatalf("err = %v, want the read error (%q)", err, tc.want)
+			}
+			if !IsInputError(err) {
+				t.Errorf("%v is not an input error (exit 2)", err)
+			}
+		})
+	}
+}

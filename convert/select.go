@@ -140,8 +140,11 @@ func (c *run) chooseMapping() (*mappings.Mapping, *sheetPlan, error) {
 			return p.match
 		})
 		if err != nil {
-			if fe, ok := placeErr.(*input.FileError); ok {
-				return nil, nil, fe
+			// A sheet that could not be read is the real cause (a damaged
+			// part, a cell beyond XFD, an unterminated quote), not "no
+			// mapping fits".
+			if placeErr != nil {
+				return nil, nil, placeErr
 			}
 			return nil, nil, fmt.Errorf("%s: %w", c.book.Path(), err)
 		}
