@@ -102,7 +102,7 @@ Examples:
 			// A bare file list is a drag-and-drop: convert with defaults.
 			for _, a := range c.Args().Slice() {
 				if strings.HasPrefix(a, "-") && len(a) > 1 {
-					return usageErrorf("%s: flags must come before the files (kivaconv %s FILE...)", a, a)
+					return usageErrorf("%s: flags must come before the files: %s", a, flagsFirst("kivaconv", c.App.Flags, c.Args().Slice()))
 				}
 				if _, err := os.Stat(a); err != nil && !strings.ContainsAny(a, `./\`) {
 					return usageErrorf("%s: no such file or command (see kivaconv --help)", a)
@@ -171,10 +171,50 @@ func inputs(c *cli.Context) ([]string, error) {
 	}
 	for _, a := range args {
 		if strings.HasPrefix(a, "-") && len(a) > 1 {
-			return nil, usageErrorf("%s: flags must come before the files (kivaconv %s %s FILE...)", a, c.Command.Name, a)
+			return nil, usageErrorf("%s: flags must come before the files: %s", a,
+				flagsFirst("kivaconv "+c.Command.Name, c.Command.Flags, args))
 		}
 	}
 	return args, nil
+}
+
+// flagsFirst is the command line the user meant when they put flags after
+// the files ("kivaconv convert loans.xlsx --out x" → "kivaconv convert
+// --out x loans.xlsx"): the flags found among the arguments with their values, then the files. (Flags already
+// before the files are the user's to keep: urfave/cli does not give their
+// spelling back.)
+func flagsFirst(prefix string, flags []cli.Flag, args []string) string {
+	takesValue := map[string]bool{}
+	for _, f := range flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			takesValue[n] = !isBool
+		}
+	}
+	var front, files []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || len(a) == 1 {
+			files = append(files, shellWord(a))
+			continue
+		}
+		front = append(front, shellWord(a))
+		name := strings.TrimLeft(a, "-")
+		if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(args) {
+			i++
+			front = append(front, shellWord(args[i]))
+		}
+	}
+	return strings.Join(append([]string{prefix}, append(front, files...)...), " ")
+}
+
+// shellWord quotes a word for a command line a user can copy, when it
+// holds spaces or quotes.
+func shellWord(w string) string {
+	if w != "" && !strings.ContainsAny(w, " \t\"'$`&|;<>()*?") {
+		return w
+	}
+	return `"` + strings.NewReplacer(`"`, `\"`, "$", `\$`, "`", "\\`").Replace(w) + `"`
 }
 
 // settings are the resolved convert options shared by every input.

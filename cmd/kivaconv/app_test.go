@@ -177,7 +177,10 @@ func TestExitCodes(t *testing.T) {
 		want string // in stderr
 	}{
 		{"unknown command", []string{"sned"}, exitUsage, "sned: no such file or command"},
-		{"flag after file", []string{"convert", missing, "--out", "x"}, exitUsage, "flags must come before the files"},
+		{"flag after file", []string{"convert", missing, "--out", "x"}, exitUsage, "flags must come before the files: kivaconv convert --out x " + missing},
+		{"flags after file", []string{"convert", missing, "--strict", "--today=2026-11-26", "--mapping", "my map"}, exitUsage,
+			`kivaconv convert --strict --today=2026-11-26 --mapping "my map" ` + missing},
+		{"flag after dropped file", []string{missing, "--out", "x"}, exitUsage, "flags must come before the files: kivaconv --out x " + missing},
 		{"no file", []string{"convert"}, exitUsage, "no input file"},
 		{"bad today", []string{"convert", "--today", "26/11/2026", missing}, exitUsage, "--today"},
 		{"legacy xls", []string{"convert", xls}, exitUsage, "save as .xlsx"},

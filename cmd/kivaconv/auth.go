@@ -26,6 +26,12 @@ func authCommand(io *IO) *cli.Command {
 	return &cli.Command{
 		Name:  "auth",
 		Usage: "check the Partner API credentials",
+		Description: `Checks that the configured client ID and secret get a token from Kiva, and
+what it allows. The token itself is never shown.
+
+Examples:
+   kivaconv auth check
+   kivaconv auth check --env production --json`,
 		Subcommands: []*cli.Command{
 			{
 				Name:  "check",

@@ -27,7 +27,12 @@ func configCommand(io *IO) *cli.Command {
 KIVA_TOKEN_URL, KIVA_AUDIENCE, KIVA_API_URL, KIVA_PARTNER_ID, KIVA_SCOPES,
 KIVA_CLIENT_ID, KIVA_CLIENT_SECRET, KIVA_CLIENT_SECRET_FILE, KIVA_JOURNALS_PATH),
 the profile's section of the config file, and the built-in profile (stage,
-production, sandbox). The client secret is never a flag.`,
+production, sandbox). The client secret is never a flag.
+
+Examples:
+   kivaconv config show
+   kivaconv config pull --env stage
+   kivaconv config path`,
 		Subcommands: []*cli.Command{
 			{
 				Name:  "pull",

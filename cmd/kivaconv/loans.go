@@ -62,6 +62,10 @@ func templateCommand(io *IO) *cli.Command {
 	return &cli.Command{
 		Name:  "template",
 		Usage: "write a spreadsheet to fill in, prefilled from Kiva",
+		Description: `Writes a workbook to fill in, with what Kiva already knows filled in.
+
+Examples:
+   kivaconv template repayments --out repayments-2026-11.xlsx`,
 		Subcommands: []*cli.Command{{
 			Name:      "repayments",
 			Usage:     "write this month's repayments workbook: every loan Kiva expects a repayment for",

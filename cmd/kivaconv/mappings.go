@@ -19,6 +19,13 @@ func mappingsCommand(io *IO) *cli.Command {
 	return &cli.Command{
 		Name:  "mappings",
 		Usage: "list, show, write or describe column mappings",
+		Description: `A mapping says which column of your MIS export holds which Kiva field. The
+built-in ones fit kivaconv's templates; mappings init writes one for your own export.
+
+Examples:
+   kivaconv mappings list
+   kivaconv mappings init loans-export.xlsx
+   kivaconv mappings show loans`,
 		Subcommands: []*cli.Command{
 			{
 				Name:  "list",
@@ -211,7 +218,7 @@ func runMappingsInit(io *IO, o initOptions) error {
 
 // writeNew writes a file that must not exist yet.
 func writeNew(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 	if errors.Is(err, fs.ErrExist) {
 		return usageErrorf("%s already exists: use --force to replace it, or --out to write another file", path)
 	}
