@@ -243,3 +243,14 @@ func TestAutoMappingReportsReadError(t *testing.T) {
 		})
 	}
 }
+
+// One vocabulary: headers the wizard knows ("Nro Préstamo", "Cod Socio")
+// are the built-in mappings' aliases, so convert takes such an export as
+// it is.
+func TestBuiltinMappingsKnowWizardHeaders(t *testing.T) {
+	dir := t.TempDir()
+	sum := convertCSV(t, dir, "pagos.csv", "Nro Préstamo,Cod Socio,Monto abonado\nP-1,S-1,150.50\nP-2,S-2,80\n")
+	if sum.Mapping != "repayments" || sum.Records != 2 || sum.Errors != 0 {
+		t.Fatalf("mapping %q, %d records, %d errors: %+v", sum.Mapping, sum.Records, sum.Errors, sum.Issues)
+	}
+}

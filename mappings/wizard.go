@@ -370,44 +370,6 @@ func headerSimilarity(a, b string) float64 {
 	return similarity(values.Key(a), concepts(a), values.Key(b), concepts(b))
 }
 
-// extraAliases are header spellings the wizard also tries, beyond the
-// built-in mappings' aliases (which convert matches exactly): keyed by
-// "kind.field", "*.field" (any kind) or "schedule.field".
-var extraAliases = map[string][]string{
-	"*.loan_id": {"Code prêt", "Code crédit", "Référence crédit", "Réf prêt", "N° de prêt",
-		"No Préstamo", "Nro Préstamo", "Nro Crédito", "Código Préstamo", "Número Crédito",
-		"Cod Credito", "N° Operación", "Número de Operación", "Nº Operação"},
-	"*.client_id": {"Identifiant client", "Réf client", "Nro Cliente", "Cod Socio", "Código Socio",
-		"Nro Socio", "N° Socio", "Código Prestatario", "ID Prestatario", "Código Beneficiário", "ID Sócio"},
-	"loan_draft.first_name": {"Prénom client", "Prénom de l'emprunteur", "Nombres del cliente",
-		"Primer nombre", "Nome do cliente"},
-	"loan_draft.last_name": {"Nom client", "Nom de l'emprunteur", "Apellido paterno",
-		"Apellidos del cliente", "Sobrenome do cliente"},
-	"loan_draft.gender": {"Sexe client", "Sexo del cliente", "Sexo do cliente", "Genero"},
-	"loan_draft.amount": {"Montant crédit", "Montant du crédit", "Capital prêté", "Monto aprobado",
-		"Monto Préstamo", "Monto del credito", "Importe", "Importe del préstamo", "Valor do crédito",
-		"Valor financiado"},
-	"repayments.amount": {"Montant encaissé", "Versement", "Monto abonado", "Abono", "Cuota pagada",
-		"Valor recebido", "Amount Collected", "Paid"},
-	"loan_draft.currency":      {"Code devise", "Moneda del préstamo"},
-	"loan_draft.disburse_date": {"Date d'octroi", "Fecha de otorgamiento", "Fecha de entrega", "Data da liberação", "Data do crédito"},
-	"loan_draft.activity":      {"Secteur d'activité", "Sector", "Sector económico", "Setor"},
-	"loan_draft.location":      {"Commune", "Quartier", "Comuna", "Barrio", "Bairro"},
-	"loan_draft.loan_use":      {"Objet du financement", "Destino", "Finalidade do crédito", "Motif du prêt"},
-	"loan_draft.description":   {"Histoire de l'emprunteur", "Historia del cliente", "Perfil", "Profil"},
-	"loan_draft.client_waiver_signed": {"Consentement Kiva", "Autorisation signée", "Consentimiento Kiva",
-		"Autorização assinada"},
-	"loan_draft.image":           {"Foto del cliente", "Foto do cliente", "Chemin photo"},
-	"loan_draft.group_name":      {"Nom du groupement", "Groupement", "Grupo solidario"},
-	"loan_draft.group_loan_id":   {"Código crédito grupal", "Número crédito grupal"},
-	"loan_draft.group_client_id": {"Code groupement", "Código grupo"},
-	"schedule.due_date":          {"Date échéance", "Date prévue", "Fecha cuota", "Fecha programada", "Data da parcela", "Data prevista"},
-	"schedule.principal":         {"Principal dû", "Capital cuota"},
-	"schedule.interest":          {"Intérêt dû", "Interés cuota"},
-	"journals.subject":           {"Objet"},
-	"journals.body":              {"Texte du journal", "Texto del diario"},
-}
-
 // target is a field the wizard looks for.
 type target struct {
 	key      string
@@ -443,9 +405,9 @@ func (t *target) match(h *headerCell) (conf float64, how, like string) {
 // mapping of the kind.
 func targets(k Kind, schedule bool) []*target {
 	def := defaultMapping(k)
-	t, fields, prefix := tableOf(k), def.Fields, string(k)
+	t, fields := tableOf(k), def.Fields
 	if schedule {
-		t, fields, prefix = scheduleTable, def.Schedule.Fields, "schedule"
+		t, fields = scheduleTable, def.Schedule.Fields
 	}
 	var out []*target
 	for _, spec := range t.fields {
@@ -454,8 +416,9 @@ func targets(k Kind, schedule bool) []*target {
 			f = &Field{Type: spec.types[0], Required: spec.essential}
 		}
 		tg := &target{key: spec.key, schedule: schedule, spec: spec, def: f, required: f.Required}
-		names := append(f.names(), extraAliases["*."+spec.key]...)
-		names = append(names, extraAliases[prefix+"."+spec.key]...)
+		// One vocabulary: the wizard knows the headers the built-in
+		// mappings' aliases list, which convert matches exactly.
+		names := f.names()
 		if len(names) == 0 {
 			names = []string{strings.ReplaceAll(spec.key, "_", " ")}
 		}
