@@ -31,7 +31,10 @@
 //
 // manifest.json, report.txt and errors.csv are written by
 // WriteFileAtomic: a temporary file in the same folder, fsync, rename,
-// fsync of the folder.
+// fsync of the folder. With CreateOptions.Errors, errors.csv is written the
+// same way, except that its temporary file is filled while the conversion
+// runs (a line per AddError, through a buffer: no row is kept in memory),
+// and Close makes it durable and renames it before writing the manifest.
 //
 // Batch files come in thousands (a 100,000-row loans workbook makes some
 // 40,000 loan drafts, one per file), and two fsyncs per file would cost
@@ -100,10 +103,13 @@
 // The file is UTF-8 with a byte-order mark, so that Excel on Windows shows
 // accented names correctly, and uses CRLF line ends, as RFC 4180 and Excel
 // do. Columns are file, sheet, cell, row, column, field, value, severity and
-// message. Cells that a spreadsheet would run as a formula (starting with
-// "=", "+", "@", a tab or a carriage return, or with "-" unless the rest is
-// a plain number) are prefixed with a single quote ('), which Excel shows as
-// text: a borrower's name or a cell value cannot become a formula in the
-// reviewer's spreadsheet. Negative amounts such as "-12.50" are left as they
-// are.
+// message, one line per problem, every problem: nothing is left out,
+// however many there are. Cells that a spreadsheet would run as a formula
+// (starting with "=", "+", "@", a tab, a carriage return, a line feed or a
+// NUL, or with "-" unless the rest is a plain number) are prefixed with a
+// single quote ('), which Excel shows as text: a borrower's name or a cell
+// value cannot become a formula in the reviewer's spreadsheet. Negative
+// amounts such as "-12.50" are left as they are. A cell holding a line
+// break (or a comma, or a double quote) is a quoted field, as RFC 4180
+// says.
 package batch

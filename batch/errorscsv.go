@@ -1,11 +1,11 @@
 package batch
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
+	"io"
 	"strconv"
-
-	"github.com/gocarina/gocsv"
 )
 
 // ErrorRow is one line of errors.csv: one problem found in the input.
@@ -21,67 +21,100 @@ type ErrorRow struct {
 	Message  string `csv:"message"`
 }
 
-// errorRecord is ErrorRow as written: every cell text, formula-guarded.
-// Its tags must stay those of ErrorRow.
-type errorRecord struct {
-	File     string `csv:"file"`
-	Sheet    string `csv:"sheet"`
-	Cell     string `csv:"cell"`
-	Row      string `csv:"row"`
-	Column   string `csv:"column"`
-	Field    string `csv:"field"`
-	Value    string `csv:"value"`
-	Severity string `csv:"severity"`
-	Message  string `csv:"message"`
-}
+// errorsHeader is the first line of errors.csv: the csv tags of ErrorRow,
+// in order.
+var errorsHeader = [...]string{"file", "sheet", "cell", "row", "column", "field", "value", "severity", "message"}
 
 // utf8BOM makes Excel read the file as UTF-8 rather than the ANSI code page.
 const utf8BOM = "\ufeff"
 
+// errorsEncoder writes the content of errors.csv (see MarshalErrors) to an
+// io.Writer, one row at a time, through a buffer: it keeps no row.
+type errorsEncoder struct {
+	cw  *csv.Writer
+	rec [len(errorsHeader)]string
+}
+
+// newErrorsEncoder starts errors.csv on w: the byte-order mark and the
+// header line, in the buffer until flush or the rows that follow fill it.
+func newErrorsEncoder(w io.Writer) (*errorsEncoder, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(utf8BOM) // cannot fail: the buffer is empty
+	// csv.NewWriter keeps bw itself as its buffer (it is large enough).
+	e := &errorsEncoder{cw: csv.NewWriter(bw)}
+	e.cw.UseCRLF = true
+	if err := e.cw.Write(errorsHeader[:]); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// write adds the line of r, its cells formula-guarded.
+func (e *errorsEncoder) write(r ErrorRow) error {
+	row := ""
+	if r.Row != 0 {
+		row = strconv.Itoa(r.Row)
+	}
+	e.rec = [...]string{
+		GuardFormula(r.File),
+		GuardFormula(r.Sheet),
+		GuardFormula(r.Cell),
+		row,
+		GuardFormula(r.Column),
+		GuardFormula(r.Field),
+		GuardFormula(r.Value),
+		GuardFormula(r.Severity),
+		GuardFormula(r.Message),
+	}
+	return e.cw.Write(e.rec[:])
+}
+
+// flush writes out what is buffered.
+func (e *errorsEncoder) flush() error {
+	e.cw.Flush()
+	return e.cw.Error()
+}
+
 // MarshalErrors is the content of errors.csv: a UTF-8 byte-order mark, the
 // header line, then one line per row in the order given, CRLF line ends.
 // Cells are guarded against formula injection (see the package doc). A
-// program reading the file back must skip the BOM first.
+// program reading the file back must skip the BOM first. A Writer created
+// with CreateOptions.Errors streams the same content to the file instead.
 func MarshalErrors(rows []ErrorRow) ([]byte, error) {
-	recs := make([]errorRecord, len(rows))
-	for i, r := range rows {
-		row := ""
-		if r.Row != 0 {
-			row = strconv.Itoa(r.Row)
-		}
-		recs[i] = errorRecord{
-			File:     GuardFormula(r.File),
-			Sheet:    GuardFormula(r.Sheet),
-			Cell:     GuardFormula(r.Cell),
-			Row:      row,
-			Column:   GuardFormula(r.Column),
-			Field:    GuardFormula(r.Field),
-			Value:    GuardFormula(r.Value),
-			Severity: GuardFormula(r.Severity),
-			Message:  GuardFormula(r.Message),
-		}
-	}
 	var buf bytes.Buffer
-	buf.WriteString(utf8BOM)
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true
-	if err := gocsv.MarshalCSV(recs, gocsv.NewSafeCSVWriter(cw)); err != nil {
+	if err := encodeErrors(&buf, rows); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
-// guardFormula keeps a cell from being run as a formula when errors.csv is
+// encodeErrors writes the content of errors.csv for rows to w.
+func encodeErrors(w io.Writer, rows []ErrorRow) error {
+	e, err := newErrorsEncoder(w)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := e.write(r); err != nil {
+			return err
+		}
+	}
+	return e.flush()
+}
+
+// GuardFormula keeps a cell from being run as a formula when errors.csv is
 // opened in a spreadsheet (OWASP "CSV injection"): text starting with =, +,
-// @, a tab or a carriage return gets a leading single quote, and so does
-// text starting with - unless it is a plain number ("-12.50", "-1 234,5"),
-// so negative amounts stay readable while "-2+3+cmd|..." is defused.
+// @, a tab, a carriage return, a line feed or a NUL gets a leading single
+// quote, and so does text starting with - unless it is a plain number
+// ("-12.50", "-1 234,5"), so negative amounts stay readable while
+// "-2+3+cmd|..." is defused. (A cell holding a line break is quoted in the
+// file, as RFC 4180 says; the guard does not change that.)
 func GuardFormula(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '=', '+', '@', '\t', '\r':
+	case '=', '+', '@', '\t', '\r', '\n', 0:
 		return "'" + s
 	case '-':
 		if !isPlainNumber(s[1:]) {
@@ -95,7 +128,7 @@ func GuardFormula(s string) string {
 func UnguardFormula(s string) string {
 	if len(s) >= 2 && s[0] == '\'' {
 		switch s[1] {
-		case '=', '+', '@', '\t', '\r':
+		case '=', '+', '@', '\t', '\r', '\n', 0:
 			return s[1:]
 		case '-':
 			if !isPlainNumber(s[2:]) {

@@ -64,6 +64,10 @@ func TestGuardFormula(t *testing.T) {
 		"@SUM(A1)":               "'@SUM(A1)",
 		"\tx":                    "'\tx",
 		"\rx":                    "'\rx",
+		"\nx":                    "'\nx",
+		"\r\n=1+1":               "'\r\n=1+1",
+		"\x00=1":                 "'\x00=1",
+		"a\nb":                   "a\nb",
 		"-12.50":                 "-12.50",
 		"-1 234,50":              "-1 234,50",
 		"-.5":                    "-.5",
@@ -76,8 +80,12 @@ func TestGuardFormula(t *testing.T) {
 		"12=3":                   "12=3",
 		"a\tb":                   "a\tb",
 	} {
-		if got := GuardFormula(in); got != want {
+		got := GuardFormula(in)
+		if got != want {
 			t.Errorf("GuardFormula(%q) = %q, want %q", in, got, want)
+		}
+		if back := UnguardFormula(got); back != in {
+			t.Errorf("UnguardFormula(%q) = %q, want %q", got, back, in)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -78,8 +79,10 @@ type flusher struct {
 	committed int               // temps[:committed] are renamed to their final names
 	syncing   chan commitResult // the commit in flight, if any, of temps[committed:syncEnd]
 	syncEnd   int
-	err       error  // the first failure; later jobs are dropped
-	buf       []byte // encoding buffer of repayments and journals, reused
+	err       error       // the first failure; later jobs are dropped
+	buf       []byte      // encoding buffer of repayments and journals, reused
+	perm      fs.FileMode // a new file's mode (0666 less the umask), for reused files; see newFilePerm
+	permKnown bool
 }
 
 // startFlusher starts w's background writer. dirf is the open folder when
@@ -342,8 +345,14 @@ func (f *flusher) reuseSpare(path string, data []byte) (string, error) {
 		if err == nil && f.dirf == nil {
 			err = fd.Sync()
 		}
-		if err == nil && fi.Mode().Perm() != 0o644 {
-			err = fd.Chmod(0o644)
+		// A reused file gets the mode a new one would (see createTempFile).
+		if err == nil && !f.permKnown {
+			if f.perm, err = newFilePerm(f.dir); err == nil {
+				f.permKnown = true
+			}
+		}
+		if err == nil && fi.Mode().Perm() != f.perm {
+			err = fd.Chmod(f.perm)
 		}
 		if err = errors.Join(err, fd.Close()); err != nil {
 			os.Remove(tmp)

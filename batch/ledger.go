@@ -105,10 +105,12 @@ type Ledger struct {
 // it was being written: it is removed. That is safe whatever the line
 // said: a "sending" entry that was not durable means its request never
 // left, and an outcome that was lost leaves the file's "sending" entry
-// last, which counts as unconfirmed.
+// last, which counts as unconfirmed. A symbolic link in the ledger's place
+// is refused (see RefuseSymlink): appending through it would damage a file
+// outside the folder.
 func OpenLedger(dir string) (*Ledger, error) {
 	path := filepath.Join(dir, LedgerFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := OpenNoFollow(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("opening the send ledger: %w", err)
 	}
@@ -208,10 +210,12 @@ func (l *Ledger) Close() error {
 
 // ReadLedger reads DIR/ledger.jsonl; a missing file is an empty ledger. A
 // damaged last line (cut by a crash) is skipped; a damaged line elsewhere is
-// an error naming its line number.
+// an error naming its line number. A symbolic link in the ledger's place
+// is refused, as OpenLedger refuses it: what send plans from must be the
+// file it appends to.
 func ReadLedger(dir string) ([]LedgerEntry, error) {
 	path := filepath.Join(dir, LedgerFile)
-	f, err := os.Open(path)
+	f, err := OpenNoFollow(path, os.O_RDONLY, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -3,6 +3,7 @@ package batch
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -41,6 +42,13 @@ type CreateOptions struct {
 	// Overwrite converts into a folder that send has already posted from.
 	// The ledger is left as it is: it records what Kiva received.
 	Overwrite bool
+	// Errors has the Writer write errors.csv itself: the header line,
+	// then one line per AddError call, in order (see MarshalErrors). The
+	// lines go to a temporary file as they are added, so memory does not
+	// grow with their number (the Writer keeps no row), and Close renames
+	// the file into place before it writes the manifest. Without Errors,
+	// WriteErrors writes the file from rows the caller holds.
+	Errors bool
 }
 
 // ManifestInfo is what the caller knows about the conversion; the Writer
@@ -64,7 +72,8 @@ type ManifestInfo struct {
 // and renamed to their final names (see "Commit protocol" in the package
 // doc). A writer holds at most a few batches (or 16 loan drafts) in
 // memory, and per batch file (not per record) its name, count and
-// sha256 (and a loan draft's loan id). After a write error every method
+// sha256 (and a loan draft's loan id). With CreateOptions.Errors it
+// streams errors.csv as well, keeping no row. After a write error every method
 // returns that error (an error of the background goroutine surfaces on the
 // next Add call, or at Close) and no manifest is written. A caller that
 // gives up calls Abort. A Writer is not safe for concurrent use.
@@ -74,15 +83,17 @@ type Writer struct {
 	size    int
 	wrapped bool
 
-	batches []Batch // written; set by Close
-	records int
-	reps    []kiva.Repayment // batch being filled
-	jours   []kiva.Journal   // batch being filled
-	handed  int              // batches (or loan drafts) handed to fl
-	fl      *flusher         // the background writer; nil after Close or a failure
-	totals  Totals
-	err     error // sticky
-	closed  bool
+	batches  []Batch // written; set by Close
+	records  int
+	reps     []kiva.Repayment // batch being filled
+	jours    []kiva.Journal   // batch being filled
+	handed   int              // batches (or loan drafts) handed to fl
+	fl       *flusher         // the background writer; nil after Close or a failure
+	errs     *errorStream     // errors.csv being written (CreateOptions.Errors); nil after Close or a failure
+	streamed bool             // CreateOptions.Errors
+	totals   Totals
+	err      error // sticky
+	closed   bool
 }
 
 // useSyncfs can be turned off by tests to exercise, on Linux, the
@@ -97,7 +108,10 @@ var useSyncfs = true
 // conversion stay until Close replaces or removes them; the Writer takes
 // them over (renames them to temporary names, to rewrite them in place)
 // when it writes its first batch or loan draft (see "Commit protocol" in
-// the package doc).
+// the package doc). A symbolic link in the place of any file of the
+// folder (manifest.json, report.txt, errors.csv, ledger.jsonl, a batch
+// file) is refused with an error wrapping ErrSymlink, before anything is
+// changed.
 func Create(dir string, opts CreateOptions) (*Writer, error) {
 	if !validKind(opts.Kind) {
 		return nil, fmt.Errorf("batch: unknown kind %q (want %s, %s or %s)", opts.Kind, KindLoanDraft, KindRepayments, KindJournals)
@@ -112,6 +126,17 @@ func Create(dir string, opts CreateOptions) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	// No file of the folder is written through a symbolic link: one in the
+	// place of any is refused before anything changes.
+	for _, e := range entries {
+		if e.Type()&fs.ModeSymlink != 0 && isFolderFile(e.Name()) {
+			return nil, symlinkError(filepath.Join(dir, e.Name()))
+		}
+	}
 	if _, err := os.Lstat(filepath.Join(dir, LedgerFile)); err == nil {
 		if !opts.Overwrite {
 			return nil, fmt.Errorf("%s: %w (it holds %s): choose another --out folder, or pass --overwrite to convert into it anyway", dir, ErrAlreadySent, LedgerFile)
@@ -123,10 +148,6 @@ func Create(dir string, opts CreateOptions) (*Writer, error) {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("removing the previous conversion's %s (close it if another program has it open): %w", name, err)
 		}
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
 	}
 	old := []string{}
 	for _, e := range entries {
@@ -145,10 +166,16 @@ func Create(dir string, opts CreateOptions) (*Writer, error) {
 		return nil, fmt.Errorf("%s: syncing directory: %w", dir, err)
 	}
 	w := &Writer{
-		dir:     dir,
-		kind:    opts.Kind,
-		size:    size,
-		wrapped: opts.JournalWrapped,
+		dir:      dir,
+		kind:     opts.Kind,
+		size:     size,
+		wrapped:  opts.JournalWrapped,
+		streamed: opts.Errors,
+	}
+	if opts.Errors {
+		if w.errs, err = startErrorStream(filepath.Join(dir, ErrorsFile)); err != nil {
+			return nil, err
+		}
 	}
 	var dirf *os.File
 	if haveSyncfs && useSyncfs {
@@ -181,11 +208,15 @@ func (w *Writer) check(kind string) error {
 
 // fail records a write error: the folder is unfinished for good. It stops
 // the background writer and removes the temporary batch files not renamed
-// yet (a crash instead leaves them to the next Create). The first error
-// is kept.
+// yet, and errors.csv's temporary file (a crash instead leaves them to the
+// next Create). The first error is kept.
 func (w *Writer) fail(err error) error {
 	if w.err == nil {
 		w.err = err
+	}
+	if w.errs != nil {
+		w.errs.abort()
+		w.errs = nil
 	}
 	if w.fl != nil {
 		w.fl.stop()
@@ -370,7 +401,8 @@ func (w *Writer) handOver() {
 // Close writes the last partial batch, commits the batch files (loan
 // drafts included: only now are they all under their final names),
 // removes batch files a previous conversion left in the folder that this
-// one did not rewrite, and writes manifest.json last: the manifest is the
+// one did not rewrite, puts errors.csv in place (with
+// CreateOptions.Errors), and writes manifest.json last: the manifest is the
 // commit point. It returns the manifest written. A Writer with no records
 // writes a manifest with no batches.
 func (w *Writer) Close(info ManifestInfo) (*Manifest, error) {
@@ -382,6 +414,13 @@ func (w *Writer) Close(info ManifestInfo) (*Manifest, error) {
 	}
 	if err := w.commitBatches(); err != nil {
 		return nil, w.fail(err)
+	}
+	if w.errs != nil {
+		err := w.errs.close()
+		w.errs = nil
+		if err != nil {
+			return nil, w.fail(err)
+		}
 	}
 	m := &Manifest{
 		Format:   ManifestFormat,
@@ -476,17 +515,48 @@ func (w *Writer) removeStale(onlyIfRemoved bool) error {
 	return nil
 }
 
+// isFolderFile reports whether name is one of the files of an output
+// folder that kivaconv writes.
+func isFolderFile(name string) bool {
+	switch name {
+	case ManifestFile, ReportFile, ErrorsFile, LedgerFile:
+		return true
+	}
+	return IsBatchFile(name)
+}
+
 // WriteReport writes report.txt with text as given.
 func (w *Writer) WriteReport(text string) error {
 	return WriteFileAtomic(filepath.Join(w.dir, ReportFile), []byte(text))
 }
 
-// WriteErrors writes errors.csv (see MarshalErrors). It writes the header
-// line even when there are no rows.
-func (w *Writer) WriteErrors(rows []ErrorRow) error {
-	data, err := MarshalErrors(rows)
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", ErrorsFile, err)
+// AddError adds r as the next line of errors.csv, for a Writer created
+// with CreateOptions.Errors. The line is encoded at once and the Writer
+// keeps nothing of r. A failure writing the file ends the conversion, like
+// a failure writing a batch: it is returned here or by a later call.
+func (w *Writer) AddError(r ErrorRow) error {
+	switch {
+	case w.err != nil:
+		return w.err
+	case w.closed:
+		return errors.New("batch: writer is closed")
+	case !w.streamed:
+		return errors.New("batch: AddError needs a writer created with CreateOptions.Errors")
 	}
-	return WriteFileAtomic(filepath.Join(w.dir, ErrorsFile), data)
+	if err := w.errs.add(r); err != nil {
+		return w.fail(err)
+	}
+	return nil
+}
+
+// WriteErrors writes errors.csv from rows (see MarshalErrors), for a
+// Writer created without CreateOptions.Errors, at any time. It writes the
+// header line even when there are no rows.
+func (w *Writer) WriteErrors(rows []ErrorRow) error {
+	if w.streamed {
+		return errors.New("batch: errors.csv is written by AddError (CreateOptions.Errors)")
+	}
+	return writeAtomic(filepath.Join(w.dir, ErrorsFile), func(f io.Writer) error {
+		return encodeErrors(f, rows)
+	})
 }

@@ -117,7 +117,8 @@ type Summary struct {
 }
 
 // maxErrors and maxWarnings bound the issues kept in memory (and listed in
-// errors.csv and report.txt); all are counted.
+// report.txt, review.html and the annotated copy, which say how many more
+// there are); all are counted, and errors.csv lists every one (errorsOut).
 const (
 	maxErrors   = 100000
 	maxWarnings = 20000
@@ -145,6 +146,7 @@ type run struct {
 	book  input.Book
 	rules kiva.Rules
 	out   sink
+	errs  *errorsOut // nil in a dry run
 	m     *mappings.Mapping
 
 	merged map[string][]input.Range // merged cells near the top of each sheet read
@@ -174,6 +176,10 @@ func convertFile(ctx context.Context, opts Options) (*run, error) {
 	}
 	c := &run{ctx: ctx, opts: opts, merged: map[string][]input.Range{},
 		sum: &Summary{Input: opts.Input, Totals: []Total{}, Batches: []string{}, Unmapped: []string{}, Notes: []string{}}}
+	if opts.Mode == Write {
+		c.errs = &errorsOut{}
+		defer c.errs.discard()
+	}
 	book, err := input.Open(opts.Input, input.Options{Encoding: opts.Encoding, Delimiter: opts.Delimiter})
 	if err != nil {
 		return nil, err
@@ -239,8 +245,13 @@ func convertFile(ctx context.Context, opts Options) (*run, error) {
 			BatchSize:      m.BatchSize,
 			JournalWrapped: m.Journal.Wrapper == "object",
 			Overwrite:      opts.Overwrite,
+			Errors:         true, // streamed by c.errs
 		})
 		if err != nil {
+			return nil, err
+		}
+		if err := c.errs.start(w); err != nil {
+			w.Abort()
 			return nil, err
 		}
 		c.out = &writerSink{w: w}
@@ -297,6 +308,7 @@ func (c *run) issue(is Issue) {
 	} else {
 		c.sum.Warnings++
 	}
+	c.errs.add(is) // every issue, in order
 	// Errors are kept first: a rejected row must always be explained.
 	if is.Severity == kiva.Error && c.sum.Errors <= maxErrors || is.Severity == kiva.Warning && c.sum.Warnings <= maxWarnings {
 		c.sum.Issues = append(c.sum.Issues, is)

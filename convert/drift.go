@@ -118,13 +118,14 @@ func (c *run) checkColumns(m *mappings.Mapping, pl placement, hs *heads) error {
 		}
 		issues = append(issues, is)
 	}
-	first := len(c.sum.Issues)
+	first, mark := len(c.sum.Issues), c.errs.mark()
 	for _, is := range issues {
 		c.issue(is)
 	}
 	// Before anything else: move them to the front.
 	added := append([]Issue(nil), c.sum.Issues[first:]...)
 	c.sum.Issues = append(added, c.sum.Issues[:first]...)
+	c.errs.toFront(mark)
 	return nil
 }
 

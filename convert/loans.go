@@ -1,11 +1,16 @@
 package convert
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/kiva"
@@ -367,11 +372,10 @@ func (c *run) emitDraft(l *layout, sched *schedule, ms []member, groupID string,
 	// The photo, read beside the workbook.
 	photoFailed := false
 	if v := get(first, mappings.FImage); v.set && v.text != "" {
-		uri, err := c.readImage(v.text)
-		if err != nil {
+		uri, pi := c.readImage(v.text)
+		if pi != nil {
 			photoFailed = true
-			cellIssue(v, mappings.FImage, d.LoanID(), err.Error(),
-				"put the photo file next to the workbook (the path is relative to it), as JPEG or PNG")
+			cellIssue(v, mappings.FImage, d.LoanID(), pi.msg, pi.hint)
 		}
 		d.ImageEncoded = uri
 	}
@@ -463,31 +467,206 @@ func sameValue(a, b value) bool {
 	return a.set == b.set && a.text == b.text && a.i == b.i && a.b == b.b && a.num.Equal(b.num)
 }
 
-// readImage reads a photo relative to the workbook and encodes it.
-func (c *run) readImage(rel string) (string, error) {
-	path := rel
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(filepath.Dir(c.opts.Input), filepath.FromSlash(strings.ReplaceAll(rel, `\`, "/")))
+// photoIssue is why the photo a cell names cannot be embedded: msg says
+// what is wrong (naming the path as written in the cell), hint what to do
+// in the workbook or with the photo file.
+type photoIssue struct{ msg, hint string }
+
+const (
+	hintPhotoInFolder = "put the photo in the workbook's folder (or a subfolder) and write its name relative to it"
+	hintPhotoOpen     = "check that the photo opens on this computer, or copy it into the workbook's folder again"
+)
+
+// readImage reads the photo a cell names and encodes it for image_encoded.
+//
+// The name is relative to the workbook's folder (backslashes are path
+// separators too) and must stay inside that folder, subfolders allowed,
+// after following symlinks: an absolute path (also C:\… and \\server\…),
+// ".." out of the folder and a link to a file outside are refused. The file
+// is opened through an os.Root, which refuses every way out. Only a regular
+// file is read, within kiva.MaxImageBytes (see readPhoto); the bytes must
+// then be a JPEG or PNG that decodes (kiva.EncodeImage).
+//
+// An annotated copy in its output folder ("loans.kiva/loans.checked.xlsx")
+// finds a photo that is not beside it beside the original workbook, one
+// folder up; that folder is then the one the photo must stay in.
+func (c *run) readImage(rel string) (string, *photoIssue) {
+	name, pi := photoName(rel)
+	if pi != nil {
+		return "", pi
 	}
-	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) && !filepath.IsAbs(rel) && IsAnnotatedCopy(c.opts.Input) {
-		// An annotated copy sits in the output folder: its photos are
-		// beside the original workbook, one folder up.
-		if abs, aerr := filepath.Abs(c.opts.Input); aerr == nil {
-			data, err = os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(abs)), filepath.FromSlash(strings.ReplaceAll(rel, `\`, "/"))))
+	data, pi, missing := readPhoto(filepath.Dir(c.opts.Input), name, rel)
+	if missing && IsAnnotatedCopy(c.opts.Input) {
+		if abs, err := filepath.Abs(c.opts.Input); err == nil {
+			data, pi, _ = readPhoto(filepath.Dir(filepath.Dir(abs)), name, rel)
 		}
 	}
-	if err != nil {
-		if os.IsNotExist(err) {
-			return "", fmt.Errorf("photo %s not found", rel)
-		}
-		return "", fmt.Errorf("photo %s: %v", rel, err)
+	if pi != nil {
+		return "", pi
 	}
 	uri, _, err := kiva.EncodeImage(data)
 	if err != nil {
-		return "", fmt.Errorf("photo %s: %v", rel, err)
+		return "", imageIssue(rel, err)
 	}
 	return uri, nil
+}
+
+// photoName turns the path in a cell into a name for os.Root (OS
+// separators, cleaned), refusing one that is absolute or leaves the folder.
+func photoName(rel string) (string, *photoIssue) {
+	slashed := strings.ReplaceAll(rel, `\`, "/")
+	if filepath.IsAbs(rel) || strings.HasPrefix(slashed, "/") || hasDriveLetter(slashed) {
+		return "", &photoIssue{
+			msg:  fmt.Sprintf("photo %s is a full path; kivaconv takes photos from the workbook's folder only", rel),
+			hint: hintPhotoInFolder + " (e.g. photos/nakato.jpg)",
+		}
+	}
+	clean := path.Clean(slashed)
+	if clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", &photoIssue{
+			msg:  fmt.Sprintf("photo %s is outside the workbook's folder", rel),
+			hint: hintPhotoInFolder,
+		}
+	}
+	return filepath.FromSlash(clean), nil
+}
+
+// hasDriveLetter reports whether p starts with a Windows drive ("C:/x.jpg",
+// also the drive-relative "C:x.jpg").
+func hasDriveLetter(p string) bool {
+	return len(p) >= 2 && p[1] == ':' && ('a' <= p[0] && p[0] <= 'z' || 'A' <= p[0] && p[0] <= 'Z')
+}
+
+// readPhoto reads the photo name (from photoName) inside the folder dir;
+// rel is the path as the cell writes it, for the messages. Only a regular
+// file is opened: its type and size are checked with a stat first (a
+// device, FIFO or socket is never opened, a file over kiva.MaxImageBytes
+// never read), it is opened non-blocking where there are FIFOs (so that one
+// put there between the stat and the open cannot hang the conversion), the
+// opened file is checked again, and at most kiva.MaxImageBytes+1 bytes are
+// read. missing reports a photo that is not there (for the annotated copy's
+// second look).
+func readPhoto(dir, name, rel string) (data []byte, pi *photoIssue, missing bool) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, &photoIssue{
+			msg:  fmt.Sprintf("photo %s cannot be read: the workbook's folder cannot be opened (%s)", rel, osReason(err)),
+			hint: hintPhotoOpen,
+		}, false
+	}
+	defer root.Close()
+	fi, err := root.Stat(name)
+	if err != nil {
+		return nil, openIssue(rel, err), isMissing(err)
+	}
+	if pi := fileIssue(rel, fi); pi != nil {
+		return nil, pi, false
+	}
+	f, err := root.OpenFile(name, os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		return nil, openIssue(rel, err), isMissing(err)
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, openIssue(rel, err), false
+	}
+	if pi := fileIssue(rel, fi); pi != nil {
+		return nil, pi, false
+	}
+	// The limit keeps a file that grows while it is read from being read
+	// whole; kiva.EncodeImage refuses the extra byte.
+	data, err = io.ReadAll(io.LimitReader(f, kiva.MaxImageBytes+1))
+	if err != nil {
+		return nil, openIssue(rel, err), false
+	}
+	return data, nil, false
+}
+
+// fileIssue refuses a photo path that is not a regular file, or one whose
+// size kiva refuses.
+func fileIssue(rel string, fi fs.FileInfo) *photoIssue {
+	mode := fi.Mode()
+	if mode.IsDir() {
+		return &photoIssue{
+			msg:  fmt.Sprintf("photo %s is a folder, not a photo file", rel),
+			hint: "write the photo file's name, with its folder if it is in one (e.g. photos/nakato.jpg)",
+		}
+	}
+	if !mode.IsRegular() {
+		what := "a special file"
+		switch {
+		case mode&fs.ModeNamedPipe != 0:
+			what = "a pipe (FIFO)"
+		case mode&fs.ModeSocket != 0:
+			what = "a socket"
+		case mode&fs.ModeDevice != 0:
+			what = "a device"
+		}
+		return &photoIssue{
+			msg:  fmt.Sprintf("photo %s is %s, not an ordinary file", rel, what),
+			hint: "copy the photo into the workbook's folder as an ordinary JPEG or PNG file",
+		}
+	}
+	if err := kiva.CheckImageSize(fi.Size()); err != nil {
+		return imageIssue(rel, err)
+	}
+	return nil
+}
+
+// imageIssue is a photo whose bytes kiva refuses.
+func imageIssue(rel string, err error) *photoIssue {
+	var ie *kiva.ImageError
+	if errors.As(err, &ie) {
+		return &photoIssue{msg: fmt.Sprintf("photo %s: %s", rel, ie.Reason), hint: ie.Hint}
+	}
+	return &photoIssue{msg: fmt.Sprintf("photo %s: %v", rel, err), hint: "save the photo as JPEG or PNG"}
+}
+
+// openIssue is a photo that cannot be looked at or opened.
+func openIssue(rel string, err error) *photoIssue {
+	switch {
+	case isMissing(err):
+		return &photoIssue{
+			msg:  fmt.Sprintf("photo %s not found", rel),
+			hint: "check the file name, and " + hintPhotoInFolder,
+		}
+	case escapes(err):
+		return &photoIssue{
+			msg:  fmt.Sprintf("photo %s is a link (shortcut) to a file outside the workbook's folder", rel),
+			hint: "copy the photo itself into the workbook's folder (or a subfolder) and write its name relative to it",
+		}
+	case errors.Is(err, fs.ErrPermission):
+		return &photoIssue{
+			msg:  fmt.Sprintf("photo %s cannot be opened: this computer does not allow reading it", rel),
+			hint: hintPhotoOpen,
+		}
+	}
+	return &photoIssue{msg: fmt.Sprintf("photo %s cannot be read (%s)", rel, osReason(err)), hint: hintPhotoOpen}
+}
+
+// isMissing reports an error for a path that does not exist (also a path
+// through a file, "photo.jpg/x.jpg").
+func isMissing(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
+}
+
+// escapes reports os.Root's refusal of a path that leaves it. photoName
+// has refused the "..", so here it is a symlink: to an absolute path, or
+// one whose ".." leave the folder. os does not export the error; its text
+// is stable (os.errPathEscapes).
+func escapes(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) && pe.Err.Error() == "path escapes from parent"
+}
+
+// osReason is the operating system's reason in err, without the path
+// (which may be long, and is named by the message already).
+func osReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // readSchedule reads the schedule sheet into memory, by loan id.

@@ -48,7 +48,7 @@ func Report(s *Summary) string {
 			b.WriteString("  " + i.Text() + "\n")
 		}
 		if s.IssuesTruncated > 0 {
-			fmt.Fprintf(&b, "  … and %d more not listed\n", s.IssuesTruncated)
+			fmt.Fprintf(&b, "  … and %d more not listed here (%s lists every problem)\n", s.IssuesTruncated, batch.ErrorsFile)
 		}
 	}
 	return b.String()
@@ -177,21 +177,17 @@ func FriendlySummary(s *Summary) string {
 	return b.String()
 }
 
-// errorRows turns issues into the rows of errors.csv.
-func errorRows(issues []Issue) []batch.ErrorRow {
-	rows := make([]batch.ErrorRow, 0, len(issues))
-	for _, i := range issues {
-		r := batch.ErrorRow{File: filepath.Base(i.Pos.File), Sheet: i.Pos.Sheet, Row: i.Pos.Row,
-			Column: i.Column, Field: i.Field, Value: i.Value, Severity: i.Severity.String(), Message: i.Message}
-		if i.Pos.Row > 0 && i.Pos.Col > 0 {
-			r.Cell = i.Pos.CellRef()
-		}
-		if i.Hint != "" {
-			r.Message += " (" + i.Hint + ")"
-		}
-		rows = append(rows, r)
+// errorRow is the row of errors.csv for i.
+func errorRow(i Issue) batch.ErrorRow {
+	r := batch.ErrorRow{File: filepath.Base(i.Pos.File), Sheet: i.Pos.Sheet, Row: i.Pos.Row,
+		Column: i.Column, Field: i.Field, Value: i.Value, Severity: i.Severity.String(), Message: i.Message}
+	if i.Pos.Row > 0 && i.Pos.Col > 0 {
+		r.Cell = i.Pos.CellRef()
 	}
-	return rows
+	if i.Hint != "" {
+		r.Message += " (" + i.Hint + ")"
+	}
+	return r
 }
 
 // manifestInfo is what the manifest records beside the batches.

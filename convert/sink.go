@@ -25,8 +25,9 @@ func (s *writerSink) journal(j kiva.Journal) error { return s.w.AddJournal(j) }
 
 func (s *writerSink) abort() { s.w.Abort() }
 
-// close commits the batches (the manifest is written last by Close), then
-// writes the report and errors.csv, which name the batches.
+// close commits the batches and errors.csv, streamed as the issues were
+// found (the manifest is written last by Close), then writes the report,
+// which names the batches.
 func (s *writerSink) close(c *run) error {
 	man, err := s.w.Close(c.manifestInfo())
 	if err != nil {
@@ -36,9 +37,6 @@ func (s *writerSink) close(c *run) error {
 		c.sum.Batches = append(c.sum.Batches, b.File)
 	}
 	c.sum.Totals = man.Totals // the writer sums what it wrote
-	if err := s.w.WriteErrors(errorRows(c.sum.Issues)); err != nil {
-		return err
-	}
 	return s.w.WriteReport(Report(c.sum))
 }
 

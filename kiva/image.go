@@ -1,8 +1,13 @@
 package kiva
 
 import (
+	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"image/jpeg"
+	"image/png"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -13,6 +18,15 @@ import (
 // keeps a loan draft request to about 14 MB. A larger file is almost always
 // an uncompressed or wrongly exported photo.
 const MaxImageBytes = 10 << 20
+
+// MaxImagePixels is the largest photo, in pixels (width × height), that
+// kivaconv decodes: 50 megapixels, four times a 12-megapixel phone photo
+// and more than any camera a loan officer carries. The size in the file's
+// header is checked before the picture is decoded, so a small file that
+// claims to be enormous (a "decompression bomb") is refused without
+// allocating its pixels; a photo within the limit takes at most some 200 MB
+// while it is decoded.
+const MaxImagePixels = 50_000_000
 
 // ImageError is what EncodeImage and CheckImageURI return: Reason says what
 // is wrong in words a loan officer understands, Hint what to do about it.
@@ -32,9 +46,10 @@ const hintJPEGPNG = "save the photo as JPEG or PNG"
 
 // EncodeImage turns a photo file's bytes into the value of image_encoded:
 // "data:image/jpeg;base64,…" or "data:image/png;base64,…". The MIME type
-// comes from the bytes (net/http.DetectContentType), never from a file name.
-// Anything but JPEG or PNG, an empty file and a file over MaxImageBytes is an
-// *ImageError.
+// comes from the bytes (net/http.DetectContentType), never from a file name,
+// and the picture is decoded to be sure it is one: anything but JPEG or PNG,
+// an empty file, a file over MaxImageBytes, a picture over MaxImagePixels
+// and a damaged or cut-off picture is an *ImageError.
 func EncodeImage(data []byte) (dataURI string, mime string, err error) {
 	mime, err = checkImageBytes(data)
 	if err != nil {
@@ -43,16 +58,28 @@ func EncodeImage(data []byte) (dataURI string, mime string, err error) {
 	return "data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(data), mime, nil
 }
 
-// checkImageBytes returns the MIME type of an acceptable photo.
-func checkImageBytes(data []byte) (string, error) {
-	if len(data) == 0 {
-		return "", &ImageError{Reason: "the photo is empty (0 bytes)", Hint: "export the photo again"}
+// CheckImageSize refuses, before the bytes are read, a photo file of size
+// bytes that checkImageBytes would refuse for its size: an empty one or one
+// over MaxImageBytes. It returns nil or an *ImageError.
+func CheckImageSize(size int64) error {
+	if size <= 0 {
+		return &ImageError{Reason: "the photo is empty (0 bytes)", Hint: "export the photo again"}
 	}
-	if len(data) > MaxImageBytes {
-		return "", &ImageError{
-			Reason: fmt.Sprintf("the photo is %s, more than the %s kivaconv accepts", sizeText(len(data)), sizeText(MaxImageBytes)),
+	if size > MaxImageBytes {
+		return &ImageError{
+			Reason: fmt.Sprintf("the photo is %s, more than the %s kivaconv accepts", sizeText(size), sizeText(MaxImageBytes)),
 			Hint:   "save the photo again at a smaller size (a few megabytes is plenty)",
 		}
+	}
+	return nil
+}
+
+// checkImageBytes returns the MIME type of an acceptable photo: a JPEG or
+// PNG within MaxImageBytes whose header gives a size within MaxImagePixels
+// (checked before the pixels are decoded) and that decodes to the end.
+func checkImageBytes(data []byte) (string, error) {
+	if err := CheckImageSize(int64(len(data))); err != nil {
+		return "", err
 	}
 	mime := sniffImage(data)
 	if mime != "image/jpeg" && mime != "image/png" {
@@ -61,7 +88,70 @@ func checkImageBytes(data []byte) (string, error) {
 			Hint:   hintJPEGPNG,
 		}
 	}
+	if err := decodeImage(data, mime); err != nil {
+		return "", err
+	}
 	return mime, nil
+}
+
+// decodeImage decodes a JPEG or PNG (mime from sniffImage) for real: first
+// its header, whose width and height must be within MaxImagePixels, then
+// the whole picture, which must not be damaged or cut off. Only the JPEG
+// and PNG decoders are used, whatever other formats the program registers.
+func decodeImage(data []byte, mime string) error {
+	decodeConfig, decode := jpeg.DecodeConfig, jpeg.Decode
+	kind := "JPEG"
+	if mime == "image/png" {
+		decodeConfig, decode = png.DecodeConfig, png.Decode
+		kind = "PNG"
+	}
+	cfg, err := decodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return &ImageError{
+			Reason: "the photo starts like a " + kind + " picture but is not one that can be read (the file is damaged, or it is another kind of file, such as a web page, with a picture's name)",
+			Hint:   "open the photo on the computer or phone that took it and save it again as JPEG or PNG",
+		}
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > MaxImagePixels {
+		return &ImageError{
+			Reason: fmt.Sprintf("the photo is %d×%d pixels (%s), more than the %s kivaconv accepts",
+				cfg.Width, cfg.Height, megapixels(px), megapixels(MaxImagePixels)),
+			Hint: "save the photo again at a smaller size (a phone camera's 12 megapixels is plenty)",
+		}
+	}
+	if _, err := decode(bytes.NewReader(data)); err != nil {
+		if cutOff(err) {
+			return &ImageError{
+				Reason: "the " + kind + " picture is cut off (the file ends before the picture does; perhaps copying or downloading it did not finish)",
+				Hint:   "copy the photo again from the camera or phone",
+			}
+		}
+		return &ImageError{
+			Reason: "the " + kind + " picture is damaged and cannot be read",
+			Hint:   "open the photo on the computer or phone that took it and save it again as JPEG or PNG",
+		}
+	}
+	return nil
+}
+
+// cutOff reports a decoding error that means the data ends before the
+// picture does: an early end of the file, or the decoders' words for pixel
+// data that stops short (image/png "not enough pixel data", image/jpeg
+// "short Huffman data").
+func cutOff(err error) bool {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "not enough pixel data") || strings.Contains(msg, "short Huffman data")
+}
+
+// megapixels is a number of pixels in words ("50 megapixels").
+func megapixels(px int64) string {
+	if px < 1_000_000 {
+		return fmt.Sprintf("%d pixels", px)
+	}
+	return fmt.Sprintf("%d megapixels", (px+500_000)/1_000_000)
 }
 
 // sniffImage is net/http.DetectContentType without parameters
@@ -113,7 +203,7 @@ func describeContent(data []byte, mime string) string {
 	return "a file of an unknown type"
 }
 
-func sizeText(n int) string {
+func sizeText(n int64) string {
 	if n >= 1<<20 {
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 	}
@@ -126,8 +216,9 @@ func sizeText(n int) string {
 // CheckImageURI checks an image_encoded value (spec §7: the image decodes
 // and its MIME type matches its bytes): a data URI
 // "data:image/jpeg;base64,…" or "data:image/png;base64,…" whose payload
-// decodes from standard base64, is a JPEG or PNG within MaxImageBytes, and is
-// the type the URI declares. Problems are *ImageError.
+// decodes from standard base64, is a JPEG or PNG within MaxImageBytes and
+// MaxImagePixels that decodes, and is the type the URI declares. Problems
+// are *ImageError.
 func CheckImageURI(s string) error {
 	const prefix = "data:"
 	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
@@ -166,7 +257,7 @@ func CheckImageURI(s string) error {
 	// leaves room for line breaks inside the base64 text).
 	if n := base64.StdEncoding.DecodedLen(len(payload)); n > MaxImageBytes+MaxImageBytes/8 {
 		return &ImageError{
-			Reason: fmt.Sprintf("the embedded photo is about %s, more than the %s kivaconv accepts", sizeText(n), sizeText(MaxImageBytes)),
+			Reason: fmt.Sprintf("the embedded photo is about %s, more than the %s kivaconv accepts", sizeText(int64(n)), sizeText(MaxImageBytes)),
 			Hint:   "save the photo again at a smaller size (a few megabytes is plenty)",
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"image/jpeg"
 	_ "image/png" // photos may be PNG
 	"strings"
+
+	"github.com/kiva-partners/kivaconv/kiva"
 )
 
 // ThumbnailSize is the largest width and height, in pixels, of the photo
@@ -26,8 +28,10 @@ const thumbnailQuality = 80
 const keepBytes = 24 << 10
 
 // maxPixels bounds the photos decoded for a thumbnail (a 12-megapixel phone
-// photo is well under it); a bigger one is not decoded at all.
-const maxPixels = 50_000_000
+// photo is well under it); a bigger one is not decoded at all. It is the
+// limit kivaconv embeds photos within, so every photo it embedded can be
+// previewed.
+const maxPixels = kiva.MaxImagePixels
 
 // thumb is a photo ready to embed: a data URI of a JPEG or PNG whose base64
 // text this package wrote itself (so it is safe as an img src), and its

@@ -26,5 +26,10 @@
 // the sample repayment reports and journals.
 //
 // The sandbox is a server only. Tokens and the client secret never appear
-// in its log, its pages or State.
+// in its log, its pages or State. It answers only requests addressed to a
+// loopback name (Host localhost, 127.x.y.z or [::1], unless
+// Options.AllowedHosts or AllowIPHosts say more), so that a web page using
+// DNS rebinding cannot read or reset it; an API request's body is read only
+// once its token is good, and is at most 15 MiB (a draft with a 10 MiB
+// photo).
 package sandbox

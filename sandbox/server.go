@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -61,6 +62,18 @@ type Options struct {
 	// Log gets one line per request (time, method, path, status, fault);
 	// never a token or a secret. Nil discards.
 	Log io.Writer
+	// AllowedHosts are names, besides localhost and the loopback
+	// addresses, that a request's Host header may give (the port is
+	// ignored). A request addressed to any other name is refused with 421
+	// whatever its path: a web page whose name an attacker re-points at
+	// 127.0.0.1 (DNS rebinding) must not read /sandbox/state.json, reset
+	// the sandbox or call the API.
+	AllowedHosts []string
+	// AllowIPHosts also admits a Host that is any IP address (for
+	// --allow-remote: other computers address the sandbox by this
+	// computer's address). An address is no name an attacker's page can
+	// re-point, so it needs no list.
+	AllowIPHosts bool
 }
 
 // Defaults of Options.
@@ -71,8 +84,12 @@ const (
 	DefaultTokenTTL  = 12 * time.Hour
 )
 
-// maxBody bounds request bodies: a loan draft carries its photo, base64.
-const maxBody = 32 << 20
+// maxBody bounds request bodies. The largest is a loan draft with its
+// photo: at most kiva.MaxImageBytes (10 MiB), which base64 in the JSON
+// makes 13.4 MiB; the rest of a draft is a few KiB, and repayments and
+// journals (at most 300 records a call) far less. 15 MiB leaves room for
+// that and no more.
+const maxBody = 15 << 20
 
 // maxHang is how long a "hang" fault holds a request at most.
 const maxHang = 60 * time.Second
@@ -144,6 +161,7 @@ func New(opts Options) (*Server, error) {
 		}
 	}
 	opts.Scopes = slices.Clone(opts.Scopes)
+	opts.AllowedHosts = slices.Clone(opts.AllowedHosts)
 	switch {
 	case opts.TokenTTL == 0:
 		opts.TokenTTL = DefaultTokenTTL
@@ -204,6 +222,7 @@ func New(opts Options) (*Server, error) {
 func (s *Server) Options() Options {
 	o := s.opts
 	o.Scopes = slices.Clone(o.Scopes)
+	o.AllowedHosts = slices.Clone(o.AllowedHosts)
 	return o
 }
 
@@ -216,7 +235,8 @@ func (s *Server) FaultPlan() *FaultPlan { return s.faults }
 
 // Handler serves the token endpoint, the Partner API, the overview page
 // (GET /), /sandbox/state.json, POST /sandbox/reset and the journal
-// confirm pages.
+// confirm pages. Every one of them refuses, with 421, a request whose Host
+// is not a loopback name (see Options.AllowedHosts).
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveLogged) }
 
 // State returns a copy of everything received.
@@ -310,8 +330,52 @@ func (s *Server) serveLogged(w http.ResponseWriter, r *http.Request) {
 	// query; neither ever holds a token or a secret.
 	info := &reqInfo{s: s, method: r.Method, path: r.URL.EscapedPath()}
 	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, info))
-	s.mux.ServeHTTP(&logWriter{ResponseWriter: w, info: info}, r)
+	lw := &logWriter{ResponseWriter: w, info: info}
+	if !s.hostAllowed(r.Host) {
+		// Neither the body nor anything else of the request is read.
+		note(r, "Host refused: not a loopback name")
+		to := "localhost or 127.0.0.1 (or [::1])"
+		if s.opts.AllowIPHosts || len(s.opts.AllowedHosts) > 0 {
+			to = "this computer's IP address or name, localhost or 127.0.0.1"
+		}
+		http.Error(lw, "421 Misdirected Request: the kivaconv sandbox answers only requests addressed to "+to+
+			". If a web page sent this request, it is not the sandbox's page: close it.", http.StatusMisdirectedRequest)
+		return
+	}
+	s.mux.ServeHTTP(lw, r)
 	info.emit("-") // no answer: dropped, or the client gave up
+}
+
+// hostAllowed tells whether a request's Host header (host, optionally with
+// a port) names the sandbox: localhost, a loopback address (127.x.y.z,
+// [::1]), a name in AllowedHosts, or any IP address when AllowIPHosts.
+func (s *Server) hostAllowed(hostport string) bool {
+	host := hostport
+	if h, port, err := net.SplitHostPort(hostport); err == nil {
+		if strings.Trim(port, "0123456789") != "" {
+			return false
+		}
+		host = h
+	} else if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1] // [::1] without a port
+	} else if strings.Contains(host, ":") {
+		return false // an IPv6 address must be bracketed
+	}
+	if host == "" {
+		return false
+	}
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback() || s.opts.AllowIPHosts
+	}
+	for _, h := range s.opts.AllowedHosts {
+		if strings.EqualFold(strings.TrimSuffix(host, "."), strings.TrimSuffix(h, ".")) {
+			return true
+		}
+	}
+	return false
 }
 
 func note(r *http.Request, format string, a ...any) {
@@ -511,22 +575,15 @@ func hmacEqual(a, b string) bool {
 // apiHandler serves one API request whose body has been read.
 type apiHandler func(w http.ResponseWriter, r *http.Request, body []byte)
 
-// api wraps an endpoint: read the body, wait the latency, enforce the rate
-// limit, check the token, its partner and its scope (scope "" = any valid
-// token), then inject a fault or serve.
+// api wraps an endpoint: wait the latency, enforce the rate limit, check
+// the token, its partner and its scope (scope "" = any valid token), then
+// read the body and inject a fault or serve. The body is read only once the
+// token is good: a client without one cannot make the sandbox read (or
+// hold) a big body.
 func (s *Server) api(endpoint, scope string, h apiHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.inFlight.Add(1)
 		defer s.inFlight.Add(-1)
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				s.fail(w, r, endpoint, http.StatusRequestEntityTooLarge,
-					fmt.Sprintf("The body is larger than %d MiB: send a smaller photo.", maxBody>>20), nil)
-			}
-			return
-		}
 		if s.opts.Latency > 0 {
 			t := time.NewTimer(s.opts.Latency)
 			select {
@@ -554,6 +611,15 @@ func (s *Server) api(endpoint, scope string, h apiHandler) http.Handler {
 		tok, status, msg := s.authorize(r, scope)
 		if status != 0 {
 			s.fail(w, r, endpoint, status, msg, nil)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				s.fail(w, r, endpoint, http.StatusRequestEntityTooLarge,
+					fmt.Sprintf("The body is larger than %d MiB: send a smaller photo.", maxBody>>20), nil)
+			}
 			return
 		}
 		s.serveFault(w, r, endpoint, tok, func(w http.ResponseWriter) { h(w, r, body) })

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/kiva-partners/kivaconv/batch"
 )
 
 // LockFile is created in a batch folder while send works on it. The
@@ -28,7 +30,7 @@ var ErrFolderBusy = errors.New("another kivaconv send is working on this folder"
 // works as before, unprotected.
 func lockFolder(dir string) (release func(), err error) {
 	path := filepath.Join(dir, LockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := batch.OpenNoFollow(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if errors.Is(err, fs.ErrNotExist) {
 		return func() {}, nil
 	}

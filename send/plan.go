@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/internal/history"
 	"github.com/kiva-partners/kivaconv/kiva"
 )
 
@@ -37,6 +38,9 @@ type Folder struct {
 	Warnings []string
 	// Refused is set when the folder will not be sent at all.
 	Refused bool
+	// Repeats are loans of its repayments that another upload to the
+	// target reported within RepeatWindow (from the send history).
+	Repeats []Repeat
 }
 
 // Item is one batch file of a folder.
@@ -56,6 +60,9 @@ type Item struct {
 	LoanID string
 	// Borrowers are a loan draft's borrowers, "client_id/loan_id".
 	Borrowers []string
+	// LoanIDs are the loans a batch names (a draft's, or a repayments or
+	// journals batch's).
+	LoanIDs []string
 }
 
 // Path is the item's file path.
@@ -85,13 +92,33 @@ func (it *Item) wasUnconfirmed() bool {
 // (no manifest, a damaged ledger); problems with batch files are in the
 // Folder.
 func Prepare(dir string, rules kiva.Rules, target batch.Target, partial bool) (*Folder, error) {
+	return prepare(dir, rules, target, partial, nil)
+}
+
+// prepare is Prepare, consulting the send history when h is not nil.
+func prepare(dir string, rules kiva.Rules, target batch.Target, partial bool, h *histCheck) (*Folder, error) {
 	m, err := batch.ReadManifest(dir)
 	if err != nil {
 		return nil, err
 	}
+	folder := history.FolderID(dir)
 	entries, err := batch.ReadLedger(dir)
 	if err != nil {
-		return nil, err
+		// A damaged ledger of a folder the history says was sent from.
+		msg, herr := h.lostLedger(dir, folder, "damaged ("+err.Error()+")")
+		if herr != nil || msg == "" {
+			return nil, err
+		}
+		return &Folder{Dir: dir, Manifest: m, Errors: []string{msg}, Refused: true}, nil
+	}
+	if len(entries) == 0 {
+		msg, err := h.lostLedger(dir, folder, "missing or empty")
+		if err != nil {
+			return nil, err
+		}
+		if msg != "" {
+			return &Folder{Dir: dir, Manifest: m, Errors: []string{msg}, Refused: true}, nil
+		}
 	}
 	f := &Folder{Dir: dir, Manifest: m}
 	if !m.Complete {
@@ -168,6 +195,10 @@ func Prepare(dir string, rules kiva.Rules, target batch.Target, partial bool) (*
 		probs, count, totals := v.check(b.File, b.Kind, data)
 		it.Totals = totals
 		it.Borrowers = v.borrowers
+		it.LoanIDs = v.loans
+		if b.Kind == batch.KindLoanDraft {
+			it.LoanIDs = b.LoanIDs
+		}
 		if count >= 0 && count != b.Records && !it.Edited {
 			probs = append(probs, fmt.Sprintf("holds %d record(s), the manifest says %d", count, b.Records))
 		}
@@ -189,6 +220,12 @@ func Prepare(dir string, rules kiva.Rules, target batch.Target, partial bool) (*
 			e := sentBorrowers[dup]
 			it.Status = StatusConflict
 			it.Why = append(it.Why, fmt.Sprintf("borrower %s was already sent in %s on %s; a second draft would duplicate the loan in PA2: make the change there", dup, e.File, stamp(e.Time)))
+			continue
+		}
+		if err := h.check(f, folder, it); err != nil {
+			return nil, err
+		}
+		if it.Status == StatusConflict {
 			continue
 		}
 		switch st := byFile[b.File]; st.State {
@@ -237,6 +274,8 @@ type validator struct {
 	rules kiva.Rules
 	// borrowers are the last loan draft's borrowers (draftBorrowers).
 	borrowers []string
+	// loans are the last repayments or journals batch's loan ids.
+	loans []string
 	// repaid maps a repayment's loan id to the file that has it.
 	repaid map[string]string
 }
@@ -290,7 +329,7 @@ func decodeStrict(data []byte, v any) error {
 // ones only), the number of records (-1 when the file could not be
 // decoded) and the file's totals.
 func (v *validator) check(file, kind string, data []byte) (probs []string, records int, totals []batch.Total) {
-	v.borrowers = nil
+	v.borrowers, v.loans = nil, nil
 	var ts batch.Totals
 	ruleProblems := func(prefix string, ps []kiva.Problem) {
 		for _, p := range ps {
@@ -343,6 +382,9 @@ func (v *validator) check(file, kind string, data []byte) (probs []string, recor
 				}
 			}
 			ts.Add(v.rules.Currency, r.Amount)
+			if r.LoanID != "" {
+				v.loans = append(v.loans, r.LoanID)
+			}
 		}
 		return probs, len(body.Repayments), ts.Sorted()
 	case batch.KindJournals:
@@ -362,6 +404,9 @@ func (v *validator) check(file, kind string, data []byte) (probs []string, recor
 		}
 		for i, j := range js {
 			ruleProblems(fmt.Sprintf("journals[%d]", i), v.rules.Journal(j))
+			if j.InternalLoanID != "" {
+				v.loans = append(v.loans, j.InternalLoanID)
+			}
 		}
 		return probs, len(js), nil
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/internal/history"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/partnerapi"
 )
@@ -65,6 +67,14 @@ type Options struct {
 	Progress func(done, total int, it *Result)
 	Now      func() time.Time
 	Log      io.Writer // one line per retry and per failure; nil = discard
+	// History is the send history shared by every folder (nil: only the
+	// folder ledgers protect). Audience is the token audience, part of the
+	// target's identity in it.
+	History  *history.DB
+	Audience string
+	// AllowRepeat sends repayments for loans that another upload to the
+	// target reported within RepeatWindow.
+	AllowRepeat bool
 }
 
 // Backoff is the retry policy for requests that surely did not take
@@ -126,6 +136,12 @@ type Plan struct {
 	Env, APIURL, PartnerID string
 	Folders                []*Folder
 	ResendUnconfirmed      bool
+	// Repeats lists the loans reported again within RepeatWindow (see
+	// Options.AllowRepeat). Confirm may set RepeatsAllowed when a person
+	// agreed to send them.
+	Repeats        []Repeat
+	AllowRepeat    bool
+	RepeatsAllowed bool
 }
 
 // ToSend counts the batches and records that will be posted, and their
@@ -321,8 +337,25 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		}
 	}
 	target := batch.Target{APIURL: opts.APIURL, PartnerID: partner}
-	plan := &Plan{Env: opts.Env, APIURL: opts.APIURL, PartnerID: partner, ResendUnconfirmed: opts.ResendUnconfirmed}
-	refused, err := plan.prepare(opts, target)
+	plan := &Plan{Env: opts.Env, APIURL: opts.APIURL, PartnerID: partner, ResendUnconfirmed: opts.ResendUnconfirmed, AllowRepeat: opts.AllowRepeat}
+	var hc *histCheck
+	if opts.History != nil {
+		hc = &histCheck{db: opts.History, t: history.NewTarget(opts.APIURL, partner, opts.Audience, opts.Env), now: opts.Now()}
+		// A folder sent before the history existed: its ledger is imported
+		// once, so the other folders are checked against it too.
+		for _, d := range opts.Dirs {
+			done, err := opts.History.Imported(history.FolderID(d))
+			if err != nil {
+				return nil, fmt.Errorf("send history: %w", err)
+			}
+			if !done {
+				if err := importLedger(opts.History, d, opts.Now()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return nil, fmt.Errorf("%s: importing its ledger into the send history: %w", d, err)
+				}
+			}
+		}
+	}
+	refused, err := plan.prepare(opts, target, hc)
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +367,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 			return nil, err
 		}
 		// Plan again, from the updated ledgers.
-		if refused, err = plan.prepare(opts, target); err != nil {
+		if refused, err = plan.prepare(opts, target, hc); err != nil {
 			return nil, err
 		}
 	}
@@ -358,12 +391,21 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := checkScopes(ctx, opts.API, plan); err != nil {
 		return sum, err
 	}
+	if len(plan.Repeats) > 0 && !opts.AllowRepeat && opts.Confirm == nil {
+		return sum, &RepeatError{Repeats: plan.Repeats}
+	}
 	if opts.Confirm != nil {
 		if err := opts.Confirm(plan); err != nil {
 			return sum, err
 		}
 	}
+	if len(plan.Repeats) > 0 && !opts.AllowRepeat && !plan.RepeatsAllowed {
+		return sum, &RepeatError{Repeats: plan.Repeats}
+	}
 	s := &sender{opts: opts, target: target, sum: sum, pace: newPacer(opts.Rate)}
+	if hc != nil {
+		s.hist, s.htarget = hc.db, hc.t
+	}
 	s.total, _, _ = plan.ToSend()
 	for fi, f := range plan.Folders {
 		if err := s.folder(ctx, f, &sum.Folders[fi]); err != nil {
@@ -377,14 +419,24 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 
 // prepare plans every folder of opts (replacing what the plan held) and
 // returns the refused ones.
-func (p *Plan) prepare(opts Options, target batch.Target) (refused []*Folder, err error) {
-	p.Folders = nil
+func (p *Plan) prepare(opts Options, target batch.Target, hc *histCheck) (refused []*Folder, err error) {
+	p.Folders, p.Repeats = nil, nil
 	for _, d := range opts.Dirs {
-		f, err := Prepare(d, opts.Rules, target, opts.Partial)
+		f, err := prepare(d, opts.Rules, target, opts.Partial, hc)
 		if err != nil {
 			return nil, err
 		}
 		p.Folders = append(p.Folders, f)
+		if !f.Refused {
+			for _, r := range f.Repeats {
+				for _, it := range f.Items {
+					if it.File == r.File && it.willSend(opts.ResendUnconfirmed) {
+						p.Repeats = append(p.Repeats, r)
+						break
+					}
+				}
+			}
+		}
 		if f.Refused {
 			refused = append(refused, f)
 		}
@@ -434,6 +486,17 @@ func markSent(plan *Plan, opts Options, target batch.Target) error {
 		}
 		if err != nil {
 			return err
+		}
+		if opts.History != nil {
+			t := history.NewTarget(opts.APIURL, target.PartnerID, opts.Audience, opts.Env)
+			id, err := opts.History.Begin(t, history.Request{Time: opts.Now(), Folder: history.FolderID(folder.Dir), File: found.File,
+				Kind: found.Kind, SHA256: found.SHA256, Records: found.Records, LoanIDs: found.LoanIDs})
+			if err != nil {
+				return err
+			}
+			if err := opts.History.Resolve(t, id, history.StateSent, "marked as sent by hand (found in PA2)", opts.Now(), found.Kind, found.LoanIDs, found.Borrowers); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -537,6 +600,9 @@ type sender struct {
 	target batch.Target
 	sum    *Summary
 	pace   *pacer
+	// hist is the send history (nil: none), htarget the target in it.
+	hist    *history.DB
+	htarget history.Target
 
 	mu      sync.Mutex
 	done    int
@@ -679,6 +745,21 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 			Env: s.opts.Env, APIURL: s.target.APIURL, PartnerID: s.target.PartnerID, Request: r.Request,
 		}
 	}
+	var hid int64 // the item's row in the send history
+	hist := func(state, msg string) error {
+		if s.hist == nil {
+			return nil
+		}
+		if hid == 0 {
+			var err error
+			hid, err = s.hist.Begin(s.htarget, history.Request{
+				Time: s.opts.Now(), Folder: history.FolderID(f.Dir), File: it.File, Kind: it.Kind,
+				SHA256: it.SHA256, Records: it.Records, LoanIDs: it.LoanIDs,
+			})
+			return err
+		}
+		return s.hist.Resolve(s.htarget, hid, state, msg, s.opts.Now(), it.Kind, it.LoanIDs, it.Borrowers)
+	}
 	for attempt := 1; ; attempt++ {
 		if d, until := s.pending(*waited); d > 0 {
 			*waited = until
@@ -700,6 +781,10 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 			return nil
 		}
 		if err := led.Append(entry(batch.StateSending, attempt)); err != nil {
+			r.Outcome = OutcomeNotAttempted
+			return err
+		}
+		if err := hist(history.StateSending, ""); err != nil {
 			r.Outcome = OutcomeNotAttempted
 			return err
 		}
@@ -728,7 +813,10 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 			for _, p := range resp.Problems {
 				r.Problems = append(r.Problems, strings.TrimSpace(p.LoanID+" "+p.Message))
 			}
-			return led.Append(e)
+			if err := led.Append(e); err != nil {
+				return err
+			}
+			return hist(history.StateSent, "")
 		}
 		class := partnerapi.ClassOf(err)
 		e := entry("", attempt)
@@ -752,6 +840,9 @@ func (s *sender) item(ctx context.Context, led *batch.Ledger, f *Folder, it *Ite
 		}
 		if aerr := led.Append(e); aerr != nil {
 			return aerr
+		}
+		if herr := hist(e.State, e.Error); herr != nil {
+			return herr
 		}
 		if !e.Retry {
 			switch {

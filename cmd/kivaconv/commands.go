@@ -10,6 +10,7 @@ func apiCommands(io *IO) []*cli.Command {
 		authCommand(io),
 		configCommand(io),
 		sendCommand(io),
+		historyCommand(io),
 		loansCommand(io),
 		templateCommand(io),
 		sandboxCommand(io),

@@ -9,10 +9,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/kiva-partners/kivaconv/annotate"
 	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/convert"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/mappings"
+	"github.com/kiva-partners/kivaconv/review"
 )
 
 // fileResult is one input's outcome for --json.
@@ -105,6 +107,9 @@ func runConvert(c *cli.Context, io *IO, cmd command) error {
 			opts.Preview = c.Int("records")
 		}
 		ref, refPath, err := s.reference(io, opts.Input)
+		if err == nil && mode == convert.Write {
+			err = refuseOutputLinks(opts)
+		}
 		var sum *convert.Summary
 		if err == nil {
 			opts.Reference, opts.ReferencePath = ref, refPath
@@ -206,6 +211,24 @@ func outputDirs(files []string, out string, mode convert.Mode) ([]string, error)
 	return dirs, nil
 }
 
+// refuseOutputLinks refuses, before anything is written, a symbolic link
+// where convert would write review.html or the annotated copy: those are
+// extras, whose failure is only a note in the summary, but a link in their
+// place must stop the conversion as one in the place of the batch folder's
+// own files does (batch.Create refuses those).
+func refuseOutputLinks(opts convert.Options) error {
+	paths := []string{filepath.Join(opts.OutDir, review.File)}
+	if opts.Annotate != convert.AnnotateNever {
+		paths = append(paths, filepath.Join(opts.OutDir, annotate.FileName(opts.Input)))
+	}
+	for _, p := range paths {
+		if err := batch.RefuseSymlink(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // classify marks input problems (unreadable file, no mapping fits,
 // missing columns) as usage errors; the rest are unexpected.
 func classify(err error) error {
@@ -214,7 +237,7 @@ func classify(err error) error {
 		return err
 	}
 	var me mappings.ErrorList
-	if convert.IsInputError(err) || errors.As(err, &me) || errors.Is(err, batch.ErrAlreadySent) {
+	if convert.IsInputError(err) || errors.As(err, &me) || errors.Is(err, batch.ErrAlreadySent) || errors.Is(err, batch.ErrSymlink) {
 		return inputError(err)
 	}
 	return err

@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	stdio "io"
+	"io/fs"
 	"log"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +20,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/partnerapi"
 	"github.com/kiva-partners/kivaconv/sandbox"
@@ -34,9 +39,14 @@ of the bundled samples. It checks what it receives with the same rules as conver
 it in memory and shows it on a web page; nothing reaches Kiva.
 
 On start it prints the settings that point kivaconv at it, one KIVA_*=value line each, on
-stdout (the client secret is new on every run unless --client-secret-file is given).
-Export them, or write them to a file with --env-file, then run kivaconv send. Each
-request is logged on stderr. Ctrl-C stops the sandbox.
+stdout. Export them, or write them to a file with --env-file, then run kivaconv send. The
+client secret is new on every run, unless --client-secret-file is given or --env-file
+names a file an earlier run wrote: then its client ID and secret are kept, so a terminal
+that loaded it keeps working after a restart. Each request is logged on stderr. Ctrl-C
+stops the sandbox.
+
+It answers only requests addressed to localhost, 127.0.0.1 or [::1] (other Host names
+get 421, so that no web page can read or reset it through DNS rebinding).
 
 The samples' disbursal dates are in November 2026: give --today 2026-11-26 to send them.
 
@@ -85,6 +95,8 @@ type sandboxConfig struct {
 	allowRemote bool
 	envFile     string
 	seedSet     bool
+	clientIDSet bool // --client-id given: it beats the env file's
+	secretSet   bool // --client-secret-file given: it beats the env file's
 	opts        sandbox.Options
 }
 
@@ -94,6 +106,7 @@ func sandboxConfigFrom(c *cli.Context) (*sandboxConfig, error) {
 		allowRemote: c.Bool("allow-remote"),
 		envFile:     c.String("env-file"),
 		seedSet:     c.IsSet("seed"),
+		clientIDSet: c.IsSet("client-id"),
 		opts: sandbox.Options{
 			ClientID:  c.String("client-id"),
 			PartnerID: c.String("partner-id"),
@@ -126,6 +139,7 @@ func sandboxConfigFrom(c *cli.Context) (*sandboxConfig, error) {
 			return nil, inputError(fmt.Errorf("--client-secret-file %s holds more than one line: put only the secret in it", f))
 		}
 		cfg.opts.ClientSecret = partnerapi.Secret(secret)
+		cfg.secretSet = true
 	}
 	if s := c.String("scopes"); s != "" {
 		cfg.opts.Scopes = strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
@@ -188,6 +202,11 @@ func runSandbox(ctx context.Context, io *IO, cfg *sandboxConfig) error {
 		return err
 	}
 	cfg.opts.Log = io.Err
+	prev := reuseSandboxCredentials(io, cfg)
+	if cfg.allowRemote {
+		cfg.opts.AllowIPHosts = true
+		cfg.opts.AllowedHosts = remoteHostNames(cfg.addr)
+	}
 	s, err := sandbox.New(cfg.opts)
 	if err != nil {
 		return usageErrorf("%v", err)
@@ -207,7 +226,7 @@ func runSandbox(ctx context.Context, io *IO, cfg *sandboxConfig) error {
 	if _, err := fmt.Fprint(io.Out, lines); err != nil {
 		return err
 	}
-	describeSandbox(io, cfg, s, base)
+	describeSandbox(io, cfg, s, base, prev, lines)
 
 	srv := &http.Server{
 		Handler:           s.Handler(),
@@ -242,13 +261,23 @@ func reachableAddr(a *net.TCPAddr) string {
 }
 
 // describeSandbox tells the person at the terminal what is running.
-func describeSandbox(io *IO, cfg *sandboxConfig, s *sandbox.Server, base string) {
+// prev is the env file an earlier run wrote (nil: none), lines the
+// settings now.
+func describeSandbox(io *IO, cfg *sandboxConfig, s *sandbox.Server, base string, prev []envLine, lines string) {
 	o := s.Options()
 	w := io.Err
 	fmt.Fprintf(w, "\nkivaconv sandbox: a local stand-in for Kiva's Partner API, partner %s. Nothing sent to it reaches Kiva.\n", o.PartnerID)
 	fmt.Fprintf(w, "  See what arrived:  %s/\n", base)
 	if cfg.envFile != "" {
 		fmt.Fprintf(w, "  Settings written:  %s (load it with: set -a; . %s; set +a)\n", cfg.envFile, cfg.envFile)
+		if prev != nil {
+			// Names only: a value may be the secret.
+			if changed := changedSettings(prev, lines); len(changed) == 0 {
+				fmt.Fprintf(w, "  Same settings as the last run's %s, client secret included: a terminal that loaded it keeps working.\n", cfg.envFile)
+			} else {
+				fmt.Fprintf(w, "  Changed since the last run's %s: %s. Load it again in the terminals that use it.\n", cfg.envFile, strings.Join(changed, ", "))
+			}
+		}
 	}
 	fmt.Fprintln(w, "  Export the KIVA_* lines printed above, then run kivaconv send.")
 	if !o.Today.IsZero() {
@@ -281,8 +310,135 @@ func describeSandbox(io *IO, cfg *sandboxConfig, s *sandbox.Server, base string)
 	}
 	if cfg.allowRemote {
 		fmt.Fprintln(w, "  Warning: --allow-remote: other computers may reach the sandbox, and the client secret travels unencrypted. Use it with test settings only.")
+		fmt.Fprintln(w, "  Other computers must address it by this computer's IP address or name; other names are refused.")
 	}
 	fmt.Fprintln(w, "  Press Ctrl-C to stop. Requests:")
+}
+
+// sandboxEnvNames are the names sandboxEnv writes, in its order.
+var sandboxEnvNames = []string{"KIVA_ENV", "KIVA_TOKEN_URL", "KIVA_AUDIENCE", "KIVA_API_URL", "KIVA_PARTNER_ID", "KIVA_CLIENT_ID", "KIVA_CLIENT_SECRET"}
+
+// envLine is one NAME=value line of an env file.
+type envLine struct{ name, value string }
+
+// maxSandboxEnvFile bounds the env file read back: the sandbox's is a few
+// hundred bytes.
+const maxSandboxEnvFile = 16 << 10
+
+// readSandboxEnv reads an env file an earlier run wrote. A file that does
+// not exist is (nil, nil); one that cannot be read, or that is not exactly
+// what sandboxEnv writes, is an error saying why (never quoting a value:
+// it may be a secret).
+func readSandboxEnv(path string) ([]envLine, error) {
+	// Stat before opening: opening a named pipe would wait for a writer.
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errors.New("it is not a regular file")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := stdio.ReadAll(stdio.LimitReader(f, maxSandboxEnvFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxSandboxEnvFile {
+		return nil, errors.New("it is larger than the file the sandbox writes")
+	}
+	text, ok := strings.CutSuffix(string(data), "\n")
+	if !ok {
+		return nil, errors.New("it does not end as the file the sandbox writes")
+	}
+	rows := strings.Split(text, "\n")
+	if len(rows) != len(sandboxEnvNames) {
+		return nil, fmt.Errorf("it has %d lines, not the sandbox's %d", len(rows), len(sandboxEnvNames))
+	}
+	out := make([]envLine, len(rows))
+	for i, row := range rows {
+		name, value, _ := strings.Cut(row, "=")
+		if name != sandboxEnvNames[i] {
+			return nil, fmt.Errorf("line %d is not %s=…", i+1, sandboxEnvNames[i])
+		}
+		if value == "" || strings.IndexFunc(value, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+			return nil, fmt.Errorf("%s is empty or holds spaces", name)
+		}
+		out[i] = envLine{name, value}
+	}
+	get := func(name string) string { return out[slices.Index(sandboxEnvNames, name)].value }
+	api := get("KIVA_API_URL")
+	if get("KIVA_ENV") != "sandbox" || !strings.HasPrefix(api, "http://") || get("KIVA_TOKEN_URL") != api+"/oauth/token" {
+		return nil, errors.New("it does not point at a sandbox (KIVA_ENV, KIVA_API_URL, KIVA_TOKEN_URL)")
+	}
+	return out, nil
+}
+
+// reuseSandboxCredentials takes the client ID and secret from the env file
+// an earlier run wrote, unless flags give them, so that a terminal that
+// loaded the file keeps working after a restart. It returns the file's
+// lines (nil: none, or not the sandbox's).
+func reuseSandboxCredentials(io *IO, cfg *sandboxConfig) []envLine {
+	if cfg.envFile == "" {
+		return nil
+	}
+	prev, err := readSandboxEnv(cfg.envFile)
+	if err != nil {
+		what := "is not a settings file a sandbox wrote"
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			what, err = "cannot be read", pe.Err // the path is said already
+		}
+		fmt.Fprintf(io.Err, "kivaconv sandbox: %s %s (%v): using a new client secret; the file will be replaced.\n", cfg.envFile, what, err)
+		return nil
+	}
+	for _, l := range prev {
+		switch {
+		case l.name == "KIVA_CLIENT_ID" && !cfg.clientIDSet:
+			cfg.opts.ClientID = l.value
+		case l.name == "KIVA_CLIENT_SECRET" && !cfg.secretSet:
+			cfg.opts.ClientSecret = partnerapi.Secret(l.value)
+		}
+	}
+	return prev
+}
+
+// changedSettings names the settings in lines whose value differs from
+// prev's.
+func changedSettings(prev []envLine, lines string) []string {
+	var changed []string
+	for i, row := range strings.Split(strings.TrimSuffix(lines, "\n"), "\n") {
+		name, value, _ := strings.Cut(row, "=")
+		if i >= len(prev) || prev[i].name != name || prev[i].value != value {
+			changed = append(changed, name)
+		}
+	}
+	return changed
+}
+
+// remoteHostNames are the names, besides the loopback ones and any IP
+// address, that --allow-remote admits in a request's Host: this
+// computer's name and the --addr host.
+func remoteHostNames(addr string) []string {
+	var names []string
+	if h, err := os.Hostname(); err == nil && h != "" {
+		names = append(names, h)
+		if short, _, ok := strings.Cut(h, "."); ok {
+			names = append(names, short)
+		} else {
+			names = append(names, h+".local")
+		}
+	}
+	if host, _, err := net.SplitHostPort(addr); err == nil && host != "" && net.ParseIP(host) == nil {
+		names = append(names, host)
+	}
+	return names
 }
 
 // shortDuration writes 12h rather than 12h0m0s.
@@ -297,9 +453,14 @@ func shortDuration(d time.Duration) string {
 	return s
 }
 
-// writePrivateFile replaces path with data, readable by the owner only,
-// atomically: a reader sees the old file or the new one, never a part.
+// writePrivateFile replaces path with data, readable by the owner only
+// (mode 0600 whatever the umask), atomically: a reader sees the old file or
+// the new one, never a part. A symbolic link at path is refused
+// (batch.RefuseSymlink): the secret never goes where a link points.
 func writePrivateFile(path string, data []byte) (err error) {
+	if err := batch.RefuseSymlink(path); err != nil {
+		return err
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
@@ -322,6 +483,9 @@ func writePrivateFile(path string, data []byte) (err error) {
 		return err
 	}
 	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = batch.RefuseSymlink(path); err != nil { // planted meanwhile
 		return err
 	}
 	return os.Rename(tmp, path)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/convert"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/send"
@@ -36,6 +37,7 @@ func sendCommand(io *IO) *cli.Command {
 		&cli.StringSliceFlag{Name: "mark-sent", Usage: "record an unconfirmed batch `FILE` as sent, after finding it in PA2: it is never sent again (repeatable)"},
 		&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "show which requests would go where; get no token, send nothing"},
 		&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask before sending to production"},
+		&cli.BoolFlag{Name: "allow-repeat", Usage: "send repayments for loans another upload reported in the last 25 days (the send history lists them first)"},
 		&cli.StringFlag{Name: "reference", Aliases: []string{"r"}, EnvVars: []string{"KIVACONV_REFERENCE"},
 			Usage: "reference-data `FILE` to re-validate against (default: reference.json in the config directory, when present)"},
 		&cli.StringFlag{Name: "today", EnvVars: []string{"KIVACONV_TODAY"}, Usage: "the date rules count from, `YYYY-MM-DD` (default: today)"},
@@ -57,8 +59,16 @@ delivered; sent again next time), unconfirmed (the answer was lost: Kiva may hav
 it; check PA2: if it is there, record that with --mark-sent FILE, if not, send it
 again with --resend-unconfirmed).
 
+The send history (history.db in the config directory, see kivaconv history)
+remembers what was sent from every folder: a draft whose borrower was already
+sent to the same API and partner from another folder is a conflict, a batch
+identical to one already sent is refused, repayments for a loan reported in the
+last 25 days need --allow-repeat, and a folder whose ledger is missing or damaged
+while the history says it was sent from is refused.
+
 Exit codes: 0 everything is at Kiva; 2 bad settings, refused credentials, a
-refused folder or another send already working on it (nothing sent); 3 some
+refused folder, repeats without --allow-repeat, or another send already working
+on it (nothing sent); 3 some
 batches failed or were not attempted; 4 some batches are unconfirmed (check
 PA2); 1 unexpected error; 130 interrupted.
 
@@ -66,7 +76,8 @@ Examples:
    kivaconv send --dry-run samples/loans.kiva
    kivaconv send samples/loans.kiva samples/repayments.kiva
    KIVA_CLIENT_SECRET_FILE=~/.kiva/prod.secret kivaconv send --env production --yes out/*.kiva
-   kivaconv send --json out/repayments.kiva > sent.json`,
+   kivaconv send --json out/repayments.kiva > sent.json
+   kivaconv send --allow-repeat out/repayments-correction.kiva`,
 		Action: func(c *cli.Context) error { return runSend(c, io) },
 	}
 }
@@ -135,9 +146,21 @@ func runSend(c *cli.Context, io *IO) error {
 		Rules:             rules,
 		Retry:             send.Backoff{Attempts: c.Int("retries") + 1, Base: c.Duration("retry-wait")},
 		Log:               io.Err,
+		Audience:          prof.Audience,
+		AllowRepeat:       c.Bool("allow-repeat"),
+	}
+	if !dry || fileExists(historyPath(io)) {
+		db, err := openHistory(io)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		opts.History = db
 	}
 	if prof.IsProduction() && !dry {
 		opts.Confirm = productionGuard(c.Context, io, c.Bool("yes"))
+	} else if !dry {
+		opts.Confirm = listRepeats(io)
 	}
 	var bar *progressBar
 	if !dry {
@@ -181,9 +204,10 @@ func runSend(c *cli.Context, io *IO) error {
 func sendExit(err error, sum *send.Summary, prof *apisettings.Profile) error {
 	var refused *send.RefusedError
 	var scope *send.ScopeError
+	var repeat *send.RepeatError
 	var ce *codedError
 	switch {
-	case errors.Is(err, send.ErrNotConfirmed), errors.Is(err, send.ErrFolderBusy), errors.As(err, &refused), errors.As(err, &scope):
+	case errors.Is(err, send.ErrNotConfirmed), errors.Is(err, send.ErrFolderBusy), errors.Is(err, batch.ErrSymlink), errors.As(err, &refused), errors.As(err, &scope), errors.As(err, &repeat):
 		return &codedError{code: exitUsage, err: err}
 	case errors.As(err, &ce):
 		return err
@@ -218,8 +242,16 @@ func productionGuard(ctx context.Context, io *IO, yes bool) func(*send.Plan) err
 			what += ", totalling " + strings.Join(tot, " + ")
 		}
 		fmt.Fprintf(io.Err, "\nPRODUCTION: about to send %s\n  to %s for partner %s.\n", what, p.APIURL, p.PartnerID)
-		if yes || batches == 0 {
+		repeats := len(p.Repeats) > 0 && !p.AllowRepeat
+		if repeats {
+			printRepeats(io.Err, p.Repeats)
+		}
+		if (yes && !repeats) || batches == 0 {
 			return nil
+		}
+		if yes {
+			// --yes answers for scripts, not for repeated repayments.
+			return &send.RepeatError{Repeats: p.Repeats}
 		}
 		if !io.InTTY {
 			return usageErrorf("sending to production needs --yes when no one is at the terminal to confirm")
@@ -240,7 +272,27 @@ func productionGuard(ctx context.Context, io *IO, yes bool) func(*send.Plan) err
 		if !strings.EqualFold(strings.TrimSpace(line), "yes") {
 			return send.ErrNotConfirmed
 		}
+		// The person saw the repeats and said yes.
+		p.RepeatsAllowed = true
 		return nil
+	}
+}
+
+// listRepeats, outside production, lists the loans reported again within
+// 25 days before send refuses them (without --allow-repeat).
+func listRepeats(io *IO) func(*send.Plan) error {
+	return func(p *send.Plan) error {
+		if len(p.Repeats) > 0 && !p.AllowRepeat {
+			printRepeats(io.Err, p.Repeats)
+		}
+		return nil
+	}
+}
+
+func printRepeats(w io.Writer, reps []send.Repeat) {
+	fmt.Fprintf(w, "\n%d loan(s) were already reported by another repayments upload in the last 25 days:\n", len(reps))
+	for _, r := range reps {
+		fmt.Fprintf(w, "  %s %s: loan %s, reported on %s from %s (%s)\n", r.Dir, r.File, r.LoanID, r.Prior.Time.Local().Format("2006-01-02 15:04"), r.Prior.Folder, r.Prior.File)
 	}
 }
 
