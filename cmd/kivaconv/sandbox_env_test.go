@@ -163,3 +163,42 @@ func TestSandboxEnvFileNotOurs(t *testing.T) {
 		sandboxWantIn(t, rs.stderr.String(), envFile+" cannot be read (permission denied): using a new client secret")
 	})
 }
+
+// TestSandboxHostCheck: the command's sandbox refuses requests addressed
+// to a name that is not a loopback one; --allow-remote also admits IP
+// addresses and this computer's name.
+func TestSandboxHostCheck(t *testing.T) {
+	get := func(base, host string) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+"/sandbox/state.json", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	rs := startSandbox(t, "--addr", "127.0.0.1:0")
+	base := rs.env["KIVA_API_URL"]
+	for host, want := range map[string]int{"evil.example": 421, "192.0.2.7:8089": 421, "localhost:8089": 200, "127.0.0.1": 200, "[::1]:8089": 200} {
+		if got := get(base, host); got != want {
+			t.Errorf("Host %q: %d, want %d", host, got, want)
+		}
+	}
+	rs.stop()
+	sandboxWantIn(t, rs.stderr.String(), "GET /sandbox/state.json 421 (Host refused")
+
+	remote := startSandbox(t, "--addr", "127.0.0.1:0", "--allow-remote")
+	base = remote.env["KIVA_API_URL"]
+	hosts := map[string]int{"evil.example": 421, "192.0.2.7:8089": 200, "localhost": 200}
+	if hostname, err := os.Hostname(); err == nil && hostname != "" {
+		hosts[hostname+":8089"] = 200
+	}
+	for host, want := range hosts {
+		if got := get(base, host); got != want {
+			t.Errorf("--allow-remote, Host %q: %d, want %d", host, got, want)
+		}
+	}
+	remote.stop()
+}
