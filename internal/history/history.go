@@ -274,14 +274,7 @@ func scanReq(rows interface{ Scan(...any) error }) (Request, error) {
 func (h *DB) SameContent(t Target, folder, sha string) (*Request, error) {
 	row := h.db.QueryRow(`SELECT `+reqCols+` FROM requests WHERE `+targetCond+` AND sha256 = ? AND folder <> ? AND state IN ('sent','sending','unconfirmed') ORDER BY state = 'sent' DESC, time LIMIT 1`,
 		append(targetArgs(t), sha, folder)...)
-	r, err := scanReq(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("send history: %w", err)
-	}
-	return &r, nil
+	return oneReq(row)
 }
 
 // SentBorrower returns the sent request, from another folder than folder,
@@ -291,6 +284,11 @@ func (h *DB) SentBorrower(t Target, folder, borrower string) (*Request, error) {
 	row := h.db.QueryRow(`SELECT `+prefixed("r.", reqCols)+` FROM borrowers b JOIN requests r ON r.id = b.request_id
 		WHERE b.partner_id = ? AND b.api = ? AND (r.audience = ? OR r.audience = '' OR ? = '') AND b.client_id = ? AND b.loan_id = ? AND r.folder <> ? AND r.state = 'sent'
 		ORDER BY r.time LIMIT 1`, t.PartnerID, t.API, t.Audience, t.Audience, c, l, folder)
+	return oneReq(row)
+}
+
+// oneReq reads the request a single-row query found; nil when none.
+func oneReq(row *sql.Row) (*Request, error) {
 	r, err := scanReq(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -355,14 +353,7 @@ func (h *DB) RecentLoans(t Target, kind, sha string, since time.Time, loanIDs []
 // was sent or may have been; nil when none.
 func (h *DB) FolderSent(folder string) (*Request, error) {
 	row := h.db.QueryRow(`SELECT `+reqCols+` FROM requests WHERE folder = ? AND state IN ('sent','sending','unconfirmed') ORDER BY time DESC LIMIT 1`, folder)
-	r, err := scanReq(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("send history: %w", err)
-	}
-	return &r, nil
+	return oneReq(row)
 }
 
 // List returns the requests since since (all when zero), oldest first,
