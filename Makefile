@@ -14,7 +14,7 @@ HOST_PLATFORM = $(shell $(GO) env GOHOSTOS)/$(shell $(GO) env GOHOSTARCH)
 HOSTEXE   = $(if $(filter windows,$(shell $(GO) env GOHOSTOS)),.exe,)
 FUZZTIME  ?= 60s
 
-.PHONY: screenshot help build test testdeps test-update bench lint samples dist dist-check fuzz clean
+.PHONY: screenshot help build test testdeps test-update bench hostile lint samples dist dist-check fuzz clean
 
 help: ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,6 +39,9 @@ bench: ## benchmarks: readers, the 100k/1M-row conversions, sending 1,000 drafts
 	$(GO) test -run '^$$' -bench . -benchmem ./input/ ./values/ ./batch/ ./convert/
 	$(GO) test -run '^$$' -bench SendDrafts -benchtime 1x ./send/
 	$(GO) run ./bench
+
+hostile: ## run kivaconv on a generated corpus of hostile inputs; report time and peak memory (minutes; needs ~10 GB of /tmp)
+	$(GO) run ./tools/hostile
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -62,6 +62,24 @@ type Options struct {
 	// marked.
 	DataSheets []SheetRange
 	CSV        CSVOptions
+	// RejectedWithGroup are rows of data sheets that have no error of
+	// their own but were not converted because their group loan was
+	// rejected (a group loan is sent whole or not at all). Their status
+	// cell says "rejected with group G (see F4)" instead of "OK". They
+	// are no problems: the errors sheet does not list them.
+	RejectedWithGroup []GroupRow
+}
+
+// GroupRow is a row rejected with its group loan.
+type GroupRow struct {
+	Sheet string // as Problem.Sheet
+	Row   int
+	Group string // the group loan id
+	// CauseSheet, CauseRow and CauseCol locate the problem that rejected
+	// the group, as a Problem's Sheet, Row and Col do: the first error on
+	// the group's rows, or on its schedule. CauseRow 0: not known.
+	CauseSheet         string
+	CauseRow, CauseCol int
 }
 
 const (
@@ -97,13 +115,15 @@ func FileName(input string) string {
 }
 
 // Limits that keep a file with very many problems quick to write and to
-// open (excelize adds comments and links in quadratic time): comments and
-// links beyond them are left out, and the errors sheet says so; it still
-// lists every problem, and every cell is still filled. Variables for
-// tests.
+// open (excelize adds comments and links in quadratic time) and its
+// memory bounded (the copy is built in memory, some 1–2 KB a cell):
+// comments, links and errors-sheet rows beyond them are left out, and the
+// errors sheet says so (errors.csv, beside the copy, lists every problem);
+// every cell is still filled. Variables for tests.
 var (
-	maxComments = 1000
-	maxLinks    = 10000
+	maxComments  = 1000
+	maxLinks     = 10000
+	maxErrorRows = 20000
 )
 
 // Write writes the annotated copy of opts.Input to dst, replacing it
@@ -185,8 +205,10 @@ type annotator struct {
 type sheetState struct {
 	name     string
 	merged   []excelize.MergeCell
-	comments map[string]excelize.Comment // the user's comments, by cell
-	data     *dataSheet                  // nil for sheets without records
+	comments map[string]excelize.Comment // the user's comments not added back yet, by cell
+	// commentCells are the cells of the user's comments, in order.
+	commentCells []string
+	data         *dataSheet // nil for sheets without records
 }
 
 // openWorkbook opens the user's workbook for editing.
@@ -196,6 +218,9 @@ func (a *annotator) openWorkbook() error {
 		return &input.FileError{File: a.opts.Input, Msg: "cannot open the workbook to annotate it: " + err.Error(), Err: err}
 	}
 	a.f = f
+	if err := prepareComments(f); err != nil {
+		return &input.FileError{File: a.opts.Input, Msg: "cannot read the workbook's comments to annotate it: " + err.Error(), Err: err}
+	}
 	return nil
 }
 

@@ -12,7 +12,9 @@
 //     "kivaconv" listing its problems and how to fix them;
 //   - each data sheet gets a status column, headed StatusHeader, right of
 //     its last column: "OK", or the row's first problem and how many more;
-//     problems about a whole row fill that row's status cell;
+//     problems about a whole row fill that row's status cell; a row with
+//     no error of its own that was rejected with its group loan says
+//     "rejected with group G (see F4)" (Options.RejectedWithGroup);
 //   - a last sheet, ErrorsSheet, lists every problem with a link to its
 //     cell.
 //
@@ -24,6 +26,13 @@
 //
 // Annotating a copy that was annotated before replaces the old
 // annotations instead of adding to them.
+//
+// Comments another tool saved (openpyxl's xl/comments/comment1.xml,
+// Excel's xl/comments1.xml) are kept, and kivaconv's go into the same
+// comments part of the sheet; on a cell with both, the comment has the
+// other's text first, then kivaconv's (see comments.go). Every comment of
+// a sheet gets a fresh box: the size and shown/hidden state of the
+// original boxes are not kept.
 //
 // The copy carries two custom document properties recording how Write
 // left it, so that Edited can tell later whether it may hold values a

@@ -137,6 +137,9 @@ func (a *annotator) writeErrorsSheet() error {
 	links := 0
 	row := 1
 	for _, p := range a.opts.Problems {
+		if row-1 == maxErrorRows {
+			break
+		}
 		row++
 		r := strconv.Itoa(row)
 		sheet := p.Sheet
@@ -182,6 +185,9 @@ func (a *annotator) writeErrorsSheet() error {
 		return err
 	}
 	var notes []string
+	if left := len(a.opts.Problems) - (row - 1); left > 0 {
+		notes = append(notes, fmt.Sprintf("… and %d more problems, not listed here: errors.csv, in the folder of this copy, lists every one.", left))
+	}
 	if n := len(a.opts.Problems); links < n && links == maxLinks {
 		notes = append(notes, fmt.Sprintf("Only the first %d problems link to their cell.", maxLinks))
 	}

@@ -237,3 +237,53 @@ func TestLimits(t *testing.T) {
 		t.Errorf("notes after the table: %q", text)
 	}
 }
+
+// TestErrorRowsLimit: the errors sheet lists at most maxErrorRows problems
+// (the copy is built in memory) and says how many more errors.csv has.
+func TestErrorRowsLimit(t *testing.T) {
+	defer func(n int) { maxErrorRows = n }(maxErrorRows)
+	maxErrorRows = 3
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	for r := 1; r <= 6; r++ {
+		f.SetCellStr("Sheet1", "A"+strconv.Itoa(r), "x")
+	}
+	in := filepath.Join(dir, "in.xlsx")
+	if err := f.SaveAs(in); err != nil {
+		t.Fatal(err)
+	}
+	var ps []Problem
+	for r := 2; r <= 6; r++ {
+		ps = append(ps, Problem{Severity: "error", Sheet: "Sheet1", Row: r, Col: 1, Message: "bad " + strconv.Itoa(r)})
+	}
+	dst := filepath.Join(dir, "in.checked.xlsx")
+	if err := Write(dst, Options{Input: in, Problems: ps}); err != nil {
+		t.Fatal(err)
+	}
+	cp, err := excelize.OpenFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	rows, _ := cp.GetRows(ErrorsSheet)
+	var listed int
+	var text string
+	for _, r := range rows[1:] {
+		line := strings.Join(r, " ")
+		if strings.Contains(line, "bad ") {
+			listed++
+		}
+		text += line + "\n"
+	}
+	if listed != 3 || !strings.Contains(text, "… and 2 more problems") || !strings.Contains(text, "errors.csv") {
+		t.Errorf("%d problems listed; sheet:\n%s", listed, text)
+	}
+	// Every cell is still filled.
+	for r := 2; r <= 6; r++ {
+		id, _ := cp.GetCellStyle("Sheet1", "A"+strconv.Itoa(r))
+		st, _ := cp.GetStyle(id)
+		if !isOurFill(st.Fill) {
+			t.Errorf("A%d not filled", r)
+		}
+	}
+}

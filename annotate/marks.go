@@ -121,11 +121,25 @@ func (a *annotator) markProblems() error {
 			return err
 		}
 	}
+	withGroup := map[string]map[int]GroupRow{} // data sheet → row → its group
+	for _, g := range a.opts.RejectedWithGroup {
+		s := a.sheet(g.Sheet)
+		if s == nil || s.data == nil || g.Row <= 0 {
+			continue
+		}
+		if withGroup[s.name] == nil {
+			withGroup[s.name] = map[int]GroupRow{}
+		}
+		withGroup[s.name][g.Row] = g
+	}
 	for _, s := range a.sheetList() {
 		if s.data != nil {
-			if err := a.writeStatus(s, rows[s.name]); err != nil {
+			if err := a.writeStatus(s, rows[s.name], withGroup[s.name]); err != nil {
 				return err
 			}
+		}
+		if err := a.restoreComments(s); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -253,14 +267,29 @@ func (a *annotator) comment(s *sheetState, ref string, ps []Problem) error {
 	}
 	c := excelize.Comment{Cell: ref, Author: Author, Paragraph: runs, Width: 320, Height: uint(min(400, 16+14*lines))}
 	if user, ok := s.comments[ref]; ok {
-		if err := a.f.DeleteComment(s.name, ref); err != nil {
-			return err
-		}
+		// One comment a cell: the user's text, then ours.
+		delete(s.comments, ref)
 		c.Author = user.Author
 		c.Paragraph = append(append(commentRuns(user), excelize.RichTextRun{Text: commentSeparator}), runs...)
 		c.Height = min(400, c.Height+60)
 	}
 	return a.f.AddComment(s.name, c)
+}
+
+// restoreComments adds back the user's comments that got none of ours,
+// in their order (removeOldMarks took every comment out).
+func (a *annotator) restoreComments(s *sheetState) error {
+	for _, cell := range s.commentCells {
+		c, ok := s.comments[cell]
+		if !ok {
+			continue
+		}
+		delete(s.comments, cell)
+		if err := a.f.AddComment(s.name, excelize.Comment{Cell: c.Cell, Author: c.Author, Text: c.Text, Paragraph: c.Paragraph}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // commentRuns is a comment's text as runs.
@@ -294,28 +323,32 @@ func splitComment(c excelize.Comment) (user []excelize.RichTextRun, ours bool) {
 
 // removeOldMarks undoes the comments and fills of an earlier annotation
 // of the sheet (the input is an annotated copy), and records the user's
-// comments.
+// comments. Every comment is taken out of the sheet (their shapes are
+// gone already, see prepareComments): comment adds the user's back with
+// ours on a cell that gets one, restoreComments the others.
 func (a *annotator) removeOldMarks(s *sheetState) error {
 	s.comments = map[string]excelize.Comment{}
 	cmts, err := a.f.GetComments(s.name)
 	if err != nil {
 		return err
 	}
-	for _, c := range cmts {
-		user, ours := splitComment(c)
-		if !ours {
-			s.comments[c.Cell] = c
-			continue
+	keep := func(c excelize.Comment) {
+		if _, dup := s.comments[c.Cell]; !dup {
+			s.commentCells = append(s.commentCells, c.Cell)
 		}
+		s.comments[c.Cell] = c
+	}
+	for _, c := range cmts {
 		if err := a.f.DeleteComment(s.name, c.Cell); err != nil {
 			return err
 		}
+		user, ours := splitComment(c)
+		if !ours {
+			keep(c)
+			continue
+		}
 		if user != nil {
-			restored := excelize.Comment{Cell: c.Cell, Author: c.Author, Paragraph: user}
-			if err := a.f.AddComment(s.name, restored); err != nil {
-				return err
-			}
-			s.comments[c.Cell] = restored
+			keep(excelize.Comment{Cell: c.Cell, Author: c.Author, Paragraph: user})
 		}
 		id, err := a.f.GetCellStyle(s.name, c.Cell)
 		if err != nil {

@@ -3,6 +3,7 @@ package annotate
 import (
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -115,8 +116,9 @@ func blankExcept(r *input.Row, skip int) bool {
 // writeStatus fills the status column of a data sheet: the header, then
 // one cell per row with content ("OK" or the row's first problem), and
 // the fill and comment of whole-row problems on rows without content.
-// rowProbs holds every problem of each row (indices into Problems).
-func (a *annotator) writeStatus(s *sheetState, rowProbs map[int][]int) error {
+// rowProbs holds every problem of each row (indices into Problems),
+// withGroup the rows rejected with their group loan.
+func (a *annotator) writeStatus(s *sheetState, rowProbs map[int][]int, withGroup map[int]GroupRow) error {
 	d := s.data
 	if d.statusCol == 0 {
 		return nil
@@ -154,6 +156,9 @@ func (a *annotator) writeStatus(s *sheetState, rowProbs map[int][]int) error {
 		filled[row] = true
 		ps := a.problemsAt(rowProbs[row])
 		text, sev := statusText(ps)
+		if g, ok := withGroup[row]; ok {
+			text, sev = a.groupStatus(s, g, ps), sevError
+		}
 		if err := a.f.SetCellStr(s.name, ref(row), text); err != nil {
 			return err
 		}
@@ -236,6 +241,46 @@ func statusText(ps []Problem) (string, severity) {
 		s += " (+" + strconv.Itoa(n) + " more)"
 	}
 	return s, w
+}
+
+// groupStatus is the status of a row rejected with its group loan g:
+// "rejected with group G1 (see F4)", F4 being where the copy shows the
+// problem that rejected the group (its first error: the first one a
+// person fixing the group from the top meets; the group's own message,
+// on its first row, only points at its rows). A cell on another sheet
+// is named with its sheet ("see Schedule!C3"), a problem about a whole
+// row by that row's status cell. Problems the row has (warnings, or that
+// message) are counted as "(+N more)".
+func (a *annotator) groupStatus(s *sheetState, g GroupRow, ps []Problem) string {
+	text := "rejected with group " + g.Group
+	if t, ok := a.targetOf(Problem{Sheet: g.CauseSheet, Row: g.CauseRow, Col: g.CauseCol}); ok {
+		ref := t.ref()
+		if t.sheet != s {
+			ref = sheetRef(t.sheet.name) + "!" + ref
+		}
+		text += " (see " + ref + ")"
+	}
+	if n := len(ps); n > 0 {
+		text += " (+" + strconv.Itoa(n) + " more)"
+	}
+	return text
+}
+
+// sheetRef is a sheet name as a formula writes it before "!": quoted
+// ('My loans') unless it is letters, digits, '_' and '.' not starting
+// with a digit.
+func sheetRef(name string) string {
+	plain := name != ""
+	for i, r := range name {
+		if !(r == '_' || r == '.' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return name
+	}
+	return "'" + strings.ReplaceAll(name, "'", "''") + "'"
 }
 
 // describe is a problem in one line: its column and message.

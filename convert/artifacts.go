@@ -9,7 +9,10 @@ import (
 	"strings"
 
 	"github.com/kiva-partners/kivaconv/annotate"
+	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/mappings"
 	"github.com/kiva-partners/kivaconv/review"
+	"github.com/kiva-partners/kivaconv/values"
 )
 
 // AnnotateMode says when convert writes the annotated copy of the input
@@ -33,10 +36,11 @@ const (
 )
 
 // AnnotateMaxCells is the largest input AnnotateAuto annotates, counted in
-// the cells of its data rows (50,000 rows of 20 columns): the copy is built
-// in memory (excelize), some 500 bytes per cell, so a limit in rows would
-// let 50,000 rows of 16,384 columns take hundreds of gigabytes.
-const AnnotateMaxCells = 1_000_000
+// the cells of its data rows (12,500 rows of 20 columns): the copy is built
+// in memory (excelize), up to 2.2 KB per cell at the peak (measured by `make
+// hostile`: 400,000 cells took 530 to 870 MB), so a limit in rows would let
+// 50,000 rows of 16,384 columns take hundreds of gigabytes.
+const AnnotateMaxCells = 250_000
 
 // IsAnnotatedCopy reports whether input is an annotated copy sitting in its
 // own output folder ("loans.kiva/loans.checked.xlsx"), however the path is
@@ -72,9 +76,81 @@ func (c *run) writeArtifacts() {
 		}
 		probs = append(probs, p)
 	}
+	// Each problem names its borrower, read again from the main sheet's
+	// rows (the conversion streams them and keeps no names): the reader
+	// then knows whose loan a rejected row is. Names are extras: a file
+	// that cannot be read again gives none.
+	if c.m != nil && c.m.Kind == mappings.LoanDraft && len(probs) > 0 {
+		who := review.NewBorrowers(c.sum.Sheet, probs)
+		_ = safely(func() error {
+			book, err := input.Open(c.opts.Input, input.Options{Encoding: c.opts.Encoding, Delimiter: c.opts.Delimiter})
+			if err != nil {
+				return err
+			}
+			defer book.Close()
+			sheet := c.sum.Sheet
+			if sheets := book.Sheets(); book.Format() == input.CSV && len(sheets) > 0 {
+				sheet = sheets[0].Name
+			}
+			merged, ok := c.merged[sheet] // read by the conversion
+			if !ok {
+				merged, _ = book.Merged(sheet, c.sum.HeaderRow)
+			}
+			rs, err := book.Open(sheet)
+			if err != nil {
+				return err
+			}
+			defer rs.Close()
+			var top []input.Row // the rows down to the header, for its texts
+			var cols map[string]int
+			for rs.Next() {
+				r := rs.Row()
+				if cols == nil {
+					cp := *r
+					cp.Cells = append([]input.Cell(nil), r.Cells...)
+					top = append(top, cp)
+					if r.Number >= c.sum.HeaderRow {
+						texts := headerTexts(top, merged)
+						cols = c.m.MatchHeader(texts[len(texts)-1]).Columns
+					}
+					continue
+				}
+				if !who.Wants(r.Number) {
+					break
+				}
+				text := func(key string) string {
+					if col, ok := cols[key]; ok {
+						return strings.TrimSpace(r.Cell(col).Text)
+					}
+					return ""
+				}
+				id := func(key string) string {
+					if col, ok := cols[key]; ok {
+						if s, err := values.ID(r.Cell(col)); err == nil {
+							return s
+						}
+					}
+					return text(key)
+				}
+				groupID := ""
+				if c.m.GroupBy != "" {
+					groupID = id(c.m.GroupBy)
+				}
+				who.AddRow(r.Number, text(mappings.FFirstName), text(mappings.FLastName), text(mappings.FGroupName),
+					id(mappings.FLoanID), groupID)
+			}
+			return rs.Err()
+		})
+		for i := range probs {
+			probs[i].Borrower = who.Name(probs[i])
+			if probs[i].Record == "" {
+				probs[i].Record = who.Record(probs[i])
+			}
+		}
+	}
 	err := safely(func() error {
 		return review.Write(dir, review.Options{Problems: probs, TruncatedProblems: c.sum.IssuesTruncated,
-			Target: c.opts.Target, Title: filepath.Base(c.opts.Input)})
+			Target: c.opts.Target, Title: filepath.Base(c.opts.Input), Reference: c.opts.Reference})
 	})
 	if err != nil {
 		c.note("review.html could not be written: " + err.Error())
@@ -126,9 +202,15 @@ func (c *run) writeArtifacts() {
 	if c.sum.ScheduleSheet != "" {
 		sheets = append(sheets, annotate.SheetRange{Name: c.sum.ScheduleSheet, HeaderRow: c.sum.ScheduleHeaderRow})
 	}
+	withGroup := make([]annotate.GroupRow, 0, len(c.sum.GroupRejections))
+	for _, g := range c.sum.GroupRejections {
+		withGroup = append(withGroup, annotate.GroupRow{Sheet: g.Pos.Sheet, Row: g.Pos.Row, Group: g.Group,
+			CauseSheet: g.Cause.Sheet, CauseRow: g.Cause.Row, CauseCol: g.Cause.Col})
+	}
 	err = safely(func() error {
 		return annotateWrite(dst, annotate.Options{Input: c.opts.Input, Problems: aprobs, DataSheets: sheets,
-			CSV: annotate.CSVOptions{Encoding: c.opts.Encoding, Delimiter: c.opts.Delimiter, Locale: c.m.Locale}})
+			CSV:               annotate.CSVOptions{Encoding: c.opts.Encoding, Delimiter: c.opts.Delimiter, Locale: c.m.Locale},
+			RejectedWithGroup: withGroup})
 	})
 	if err != nil {
 		c.note("the annotated copy " + filepath.Base(dst) + " could not be written: " + err.Error())

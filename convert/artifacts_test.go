@@ -190,7 +190,7 @@ func TestArtifactPanicIsANote(t *testing.T) {
 }
 
 // The annotated copy is built in memory, so its limit counts cells, not
-// rows: 501 rows of 2,000 columns get none (the old limit of 50,000 rows
+// rows: 126 rows of 2,000 columns get none (the old limit of 50,000 rows
 // let 50,000 rows of 16,384 columns through).
 func TestAnnotateLimitCountsCells(t *testing.T) {
 	const cols = 2000
@@ -201,7 +201,7 @@ func TestAnnotateLimitCountsCells(t *testing.T) {
 	}
 	b.WriteString("\n")
 	pad := strings.Repeat(",", cols-3) + ",x\n"
-	for i := range 501 {
+	for i := range 126 {
 		amount := "10"
 		if i == 0 {
 			amount = "12x" // one problem, so that a copy would be wanted
@@ -213,7 +213,7 @@ func TestAnnotateLimitCountsCells(t *testing.T) {
 	if sum.Errors == 0 {
 		t.Fatalf("no errors: %+v", sum)
 	}
-	if sum.Annotated != "" || !hasNote(sum, "its data has 1002000 cells, more than the 1000000") {
+	if sum.Annotated != "" || !hasNote(sum, "its data has 252000 cells, more than the 250000") {
 		t.Fatalf("annotated %q, notes %q", sum.Annotated, sum.Notes)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "wide.kiva", "wide.checked.xlsx")); !os.IsNotExist(err) {

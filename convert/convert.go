@@ -32,8 +32,11 @@ type Options struct {
 	Input string // the spreadsheet
 	Mode  Mode
 	// Mapping to use; nil picks the best fit among Candidates.
-	Mapping    *mappings.Mapping
-	Candidates []*mappings.Mapping
+	Mapping *mappings.Mapping
+	// MappingBeside says Mapping was found beside the input (see
+	// MappingBeside), not chosen by the user: the summary says so.
+	MappingBeside bool
+	Candidates    []*mappings.Mapping
 	// Reference data for names → ids lookups and id checks; may be nil.
 	// ReferencePath is where it came from, for the summary.
 	Reference     *kiva.Reference
@@ -78,24 +81,27 @@ func DefaultOutDir(inputPath string) string {
 
 // Summary is what a conversion did.
 type Summary struct {
-	Input       string   `json:"input"`
-	InputSHA256 string   `json:"input_sha256"`
-	Mapping     string   `json:"mapping"`
-	MappingFrom string   `json:"mapping_source"`
-	Kind        string   `json:"kind"`
-	OutDir      string   `json:"out_dir"`
-	Sheet       string   `json:"sheet"`
-	HeaderRow   int      `json:"header_row"`
-	Rows        int      `json:"rows"`
-	Records     int      `json:"records"`
-	Rejected    int      `json:"rejected_rows"`
-	Errors      int      `json:"errors"`
-	Warnings    int      `json:"warnings"`
-	Totals      []Total  `json:"totals"`
-	Batches     []string `json:"batches"`
-	Unmapped    []string `json:"unmapped_columns"`
-	Notes       []string `json:"notes"`
-	Issues      []Issue  `json:"-"`
+	Input       string `json:"input"`
+	InputSHA256 string `json:"input_sha256"`
+	Mapping     string `json:"mapping"`
+	MappingFrom string `json:"mapping_source"`
+	// MappingBeside is set when the mapping was found beside the input
+	// ("loans.mapping.yaml" beside "loans.xlsx").
+	MappingBeside bool     `json:"mapping_beside,omitempty"`
+	Kind          string   `json:"kind"`
+	OutDir        string   `json:"out_dir"`
+	Sheet         string   `json:"sheet"`
+	HeaderRow     int      `json:"header_row"`
+	Rows          int      `json:"rows"`
+	Records       int      `json:"records"`
+	Rejected      int      `json:"rejected_rows"`
+	Errors        int      `json:"errors"`
+	Warnings      int      `json:"warnings"`
+	Totals        []Total  `json:"totals"`
+	Batches       []string `json:"batches"`
+	Unmapped      []string `json:"unmapped_columns"`
+	Notes         []string `json:"notes"`
+	Issues        []Issue  `json:"-"`
 	// IssuesTruncated counts issues not kept in Issues (over maxIssues).
 	IssuesTruncated int `json:"issues_truncated"`
 	// Preview holds the first records as the JSON that would be written.
@@ -114,6 +120,14 @@ type Summary struct {
 	// made for (mapping key columns:); nil when it does not differ or the
 	// mapping has no columns. Its issues come first in Issues.
 	Drift *Drift `json:"column_changes,omitempty"`
+	// RejectedWithGroup counts the rejected rows (part of Rejected) that
+	// have no error of their own: rows of a group loan rejected because of
+	// another of its rows or of its schedule, a group loan being sent
+	// whole or not at all. The other Rejected - RejectedWithGroup rows
+	// have problems. GroupRejections lists those rows (the first
+	// maxErrors), for the annotated copy; no issue is recorded for them.
+	RejectedWithGroup int              `json:"rejected_with_group_rows"`
+	GroupRejections   []GroupRejection `json:"-"`
 }
 
 // maxErrors and maxWarnings bound the issues kept in memory (and listed in
@@ -151,6 +165,7 @@ type run struct {
 
 	merged map[string][]input.Range // merged cells near the top of each sheet read
 	exp    *expectedCheck           // nil without Options.Expected
+	photos photoBudget              // the pixels of the photos decoded
 }
 
 // Run converts one input file. It returns an error only when the file
@@ -200,6 +215,7 @@ func convertFile(ctx context.Context, opts Options) (*run, error) {
 	defer main.close()
 	c.m = m
 	c.sum.Mapping, c.sum.MappingFrom, c.sum.Kind = m.Name, m.Source, string(m.Kind)
+	c.sum.MappingBeside = opts.MappingBeside && m == opts.Mapping
 	if err := c.startExpected(); err != nil {
 		return nil, err
 	}
@@ -240,6 +256,11 @@ func convertFile(ctx context.Context, opts Options) (*run, error) {
 			dir = DefaultOutDir(opts.Input)
 		}
 		c.sum.OutDir = dir
+		if !opts.Overwrite {
+			if err := checkOutDirSource(dir, opts.Input); err != nil {
+				return nil, err
+			}
+		}
 		w, err := batch.Create(dir, batch.CreateOptions{
 			Kind:           string(m.Kind),
 			BatchSize:      m.BatchSize,

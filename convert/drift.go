@@ -73,7 +73,10 @@ func (c *run) checkColumns(m *mappings.Mapping, pl placement, hs *heads) error {
 		}
 		return ""
 	}
-	const update = "update columns: in the mapping to the new header to stop this warning"
+	// The hints say first what the change means for the workbook (most
+	// often nothing), then what the mapping needs (see values.ForMapping).
+	const update = "update columns: to the new header to stop this warning"
+	fine := func(workbook string) string { return values.OrForMapping(workbook, update) }
 
 	var issues []Issue
 	for _, r := range d.Renamed {
@@ -83,11 +86,12 @@ func (c *run) checkColumns(m *mappings.Mapping, pl placement, hs *heads) error {
 		switch k := readBy(col); {
 		case k != "":
 			is.Field = k
-			is.Hint = fmt.Sprintf("it is still read as %s; %s", k, update)
+			is.Hint = fine("nothing to change in the workbook: the column is still read")
 		case r.Field != "":
-			is.Hint = fmt.Sprintf("field %s reads column %q and is empty now: if %q holds the same data, write column: %q for %s in the mapping", r.Field, r.From, r.To, r.To, r.Field)
+			is.Hint = values.OrForMapping(fmt.Sprintf("rename the column back to %q, or it is not read", r.From),
+				fmt.Sprintf("if %q holds the same data, write column: %q for %s", r.To, r.To, r.Field))
 		default:
-			is.Hint = "the mapping does not read it; " + update
+			is.Hint = fine("nothing to change in the workbook: kivaconv does not read this column")
 		}
 		issues = append(issues, is)
 	}
@@ -97,9 +101,10 @@ func (c *run) checkColumns(m *mappings.Mapping, pl placement, hs *heads) error {
 			Message: fmt.Sprintf("new column %q: the export this mapping was made for did not have it", a)}
 		if k := readBy(col); k != "" {
 			is.Field = k
-			is.Hint = fmt.Sprintf("it is read as %s; %s", k, update)
+			is.Hint = fine("nothing to change in the workbook: the column is read")
 		} else {
-			is.Hint = "it is not converted: if it holds a Kiva field, add it to the mapping; then " + update
+			is.Hint = values.OrForMapping("nothing to change in the workbook: kivaconv does not read this column",
+				"if it holds a Kiva field, add it; then "+update)
 		}
 		issues = append(issues, is)
 	}
@@ -108,13 +113,14 @@ func (c *run) checkColumns(m *mappings.Mapping, pl placement, hs *heads) error {
 			Message: fmt.Sprintf("column %q of the export this mapping was made for is missing", r)}
 		switch k := m.FieldOfColumn(r); {
 		case k == "":
-			is.Hint = "the mapping does not read it; " + update
+			is.Hint = fine("nothing to change in the workbook: kivaconv did not read that column")
 		case hasKey(pl.match.Columns, k):
 			is.Field = k
-			is.Hint = fmt.Sprintf("%s is read from column %q instead; %s", k, header[pl.match.Columns[k]], update)
+			is.Hint = fine(fmt.Sprintf("nothing to change in the workbook: the data is read from column %q instead", header[pl.match.Columns[k]]))
 		default:
 			is.Field = k
-			is.Hint = fmt.Sprintf("field %s reads it and is empty now: restore the column, or remove the field from the mapping", k)
+			is.Hint = values.OrForMapping(fmt.Sprintf("add the column %q back to the workbook, or its data is not read", r),
+				fmt.Sprintf("remove the field %s", k))
 		}
 		issues = append(issues, is)
 	}
@@ -151,8 +157,8 @@ func renamedError(m *mappings.Mapping, match mappings.HeaderMatch, d mappings.Dr
 			continue
 		}
 		col := findColumn(header, found.To)
-		parts = append(parts, fmt.Sprintf("column %q is missing — renamed to %q (column %s)? If it holds the same data, write column: %q for field %s in the mapping (and update columns:), or rename the column back",
-			found.From, found.To, input.ColumnName(col+1), found.To, k))
+		parts = append(parts, fmt.Sprintf("column %q is missing — renamed to %q (column %s)? Rename the column back to %q; or, %sif it holds the same data, write column: %q for field %s (and update columns:)",
+			found.From, found.To, input.ColumnName(col+1), found.From, values.ForMapping, found.To, k))
 	}
 	if len(parts) == 0 {
 		return nil

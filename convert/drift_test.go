@@ -67,7 +67,7 @@ func TestScenarioDriftFirst(t *testing.T) {
 					t.Errorf("issue %d is [%s] %s, want %s at %s: %q", i, where(is), is.Text(), wt.sev, wt.at, wt.msg)
 				}
 			}
-			if is := sum.Issues[0]; is.Field != "amount" || !strings.Contains(is.Hint, "still read as amount") {
+			if is := sum.Issues[0]; is.Field != "amount" || !strings.Contains(is.Hint, "nothing to change in the workbook: the column is still read") {
 				t.Errorf("rename issue: field %q hint %q", is.Field, is.Hint)
 			}
 
@@ -114,8 +114,8 @@ func TestScenarioDriftRemoved(t *testing.T) {
 	sum, _ := mustRun(t, input, opts{mapping: parseMapping(t, driftMapping)})
 	checkCounts(t, sum, counts{records: 1, warnings: 2})
 	checkIssues(t, sum,
-		w("r.csv:1", `column "Client ID" of the export this mapping was made for is missing (field client_id reads it and is empty now`),
-		w("r.csv:1", `column "Agence" of the export this mapping was made for is missing (the mapping does not read it`))
+		w("r.csv:1", `column "Client ID" of the export this mapping was made for is missing (add the column "Client ID" back to the workbook, or its data is not read; or, for whoever maintains the mapping: remove the field client_id`),
+		w("r.csv:1", `column "Agence" of the export this mapping was made for is missing (nothing to change in the workbook: kivaconv did not read that column`))
 	if sum.Drift == nil || !reflect.DeepEqual(sum.Drift.Removed, []string{"Client ID", "Agence"}) || len(sum.Drift.Added) != 0 {
 		t.Errorf("Drift = %+v", sum.Drift)
 	}
@@ -135,7 +135,7 @@ fields:
 	if err == nil || !convert.IsInputError(err) {
 		t.Fatalf("Run: %v", err)
 	}
-	for _, frag := range []string{`r.csv: the header (row 1) does not fit the mapping`, `column "Amount" is missing — renamed to "Montant payé" (column B)?`,
+	for _, frag := range []string{`r.csv: the header (row 1) does not fit the mapping`, `column "Amount" is missing — renamed to "Montant payé" (column B)? Rename the column back to "Amount"; or, for whoever maintains the mapping:`,
 		`write column: "Montant payé" for field amount`} {
 		if !strings.Contains(err.Error(), frag) {
 			t.Errorf("error %q lacks %q", err, frag)

@@ -8,6 +8,7 @@ import (
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/mappings"
+	"github.com/kiva-partners/kivaconv/values"
 )
 
 // A repayments report can be compared with the list of loans Kiva expects
@@ -113,7 +114,8 @@ func (c *run) expected(id value) bool {
 	}
 	c.issue(Issue{Severity: kiva.Error, Pos: id.pos, Column: id.col, Field: mappings.FLoanID, Value: id.raw, Record: id.text,
 		Message: fmt.Sprintf("loan %s is not in %s, the list of loans Kiva expects a repayment for", id.text, c.exp.name),
-		Hint:    "check the loan ID against the MIS; for a loan disbursed since the list was made, make a fresh list with kivaconv loans or kivaconv template repayments"})
+		Hint: values.OrForSetup("check the loan ID against the MIS",
+			"for a loan disbursed since the list was made, make a fresh list with kivaconv loans or kivaconv template repayments")})
 	return false
 }
 

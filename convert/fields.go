@@ -41,10 +41,12 @@ func (c *run) rowValues(l *layout, r *input.Row, vals []value) bool {
 func (c *run) fieldValue(l *layout, fs *fieldSpec, r *input.Row) (value, bool) {
 	v := value{col: fs.header}
 	var cell input.Cell
+	from := "" // "constant" or "default" when the value is the mapping's
 	switch {
 	case fs.f.Constant != nil:
 		cell = input.Cell{Type: input.Text, Text: *fs.f.Constant}
 		v.pos = l.pos(r, -1)
+		from = "constant"
 	case fs.col >= 0:
 		cell = r.Cell(fs.col)
 		v.pos = l.pos(r, fs.col)
@@ -73,6 +75,7 @@ func (c *run) fieldValue(l *layout, fs *fieldSpec, r *input.Row) (value, bool) {
 			return v, true
 		}
 		cell = input.Cell{Type: input.Text, Text: *fs.f.Default}
+		from = "default"
 	}
 	if err := c.typed(l, fs, cell, &v); err != nil {
 		is := Issue{Severity: kiva.Error, Pos: v.pos, Column: v.col, Field: fs.key, Value: cell.Text,
@@ -82,6 +85,13 @@ func (c *run) fieldValue(l *layout, fs *fieldSpec, r *input.Row) (value, bool) {
 		}
 		if le, ok := err.(*lookupError); ok {
 			is.Hint = le.hint
+		}
+		// The mapping's own value: the workbook advice does not apply.
+		switch from {
+		case "constant":
+			is.Hint = values.MappingOnly(fmt.Sprintf("fix the constant %q of %s (%s)", cell.Text, fs.key, is.Hint))
+		case "default":
+			is.Hint = values.OrForMapping("fill in the cell", fmt.Sprintf("fix the default %q of %s (%s)", cell.Text, fs.key, is.Hint))
 		}
 		c.issue(is)
 		return v, false
@@ -120,6 +130,11 @@ func (c *run) typed(l *layout, fs *fieldSpec, cell input.Cell, v *value) error {
 		formats := f.Formats
 		if len(formats) == 0 {
 			formats = l.dateFmts
+		}
+		if len(formats) == 0 {
+			s, err := c.orderedDate(l, fs, cell) // the column's day/month order
+			v.text = s
+			return err
 		}
 		s, err := values.Date(cell, formats, l.date1904)
 		v.text = s
@@ -193,8 +208,9 @@ func (c *run) lookup(kind mappings.Lookup, v *value) error {
 			return nil // taken as written; checked when reference data is given
 		}
 		return &lookupError{
-			msg:  fmt.Sprintf("%q is a name, and names need reference data", v.text),
-			hint: "give the reference-data file with --reference FILE (kivaconv config pull writes one), or use the numeric id",
+			msg: fmt.Sprintf("%q is a name, and names need reference data", v.text),
+			hint: values.OrForSetup("write the number from the partner's Kiva list instead of the name",
+				"give the reference data with --reference FILE (kivaconv config pull writes one)"),
 		}
 	}
 	var (
@@ -226,7 +242,8 @@ func (c *run) lookup(kind mappings.Lookup, v *value) error {
 		v.i = int64(id)
 		return nil
 	}
-	hint := "use a name or id from the reference data"
+	hint := values.OrForSetup("write the "+what+" exactly as in the partner's Kiva list, or its number",
+		"if the list changed recently, refresh the reference data")
 	if len(sugg) > 0 {
 		hint = "did you mean " + quoteList(sugg) + "?"
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/mappings"
+	"github.com/kiva-partners/kivaconv/values"
 )
 
 // Loan drafts: one row per borrower. Rows sharing a group key form one
@@ -34,6 +35,7 @@ var loanLevel = []string{
 type member struct {
 	row  input.Row // Number and Line only
 	vals []value
+	errs bool // an error was reported on the row
 }
 
 // group collects the rows of one group loan until the sheet ends.
@@ -42,6 +44,49 @@ type group struct {
 	firstID value // the group id cell of its first row
 	members []member
 	bad     bool
+	cause   input.Pos // the first error reported on its rows (bad)
+}
+
+// GroupRejection is a row that has no error of its own but was rejected
+// with its group loan (Summary.GroupRejections).
+type GroupRejection struct {
+	Pos   input.Pos // the row (Col 0)
+	Group string    // the group loan id
+	// Cause is the cell of the first error that rejected the group: on
+	// one of its rows, or on the schedule sheet. Its Row is 0 when that
+	// error is not kept in Issues (over maxErrors).
+	Cause input.Pos
+}
+
+// firstError is the position of the first error among the issues kept
+// since the first n, and whether all the errors reported since errs
+// (c.sum.Errors then) were kept.
+func (c *run) firstError(n, errs int) (input.Pos, bool) {
+	kept := 0
+	var first input.Pos
+	for _, is := range c.sum.Issues[n:] {
+		if is.Severity == kiva.Error {
+			if kept == 0 {
+				first = is.Pos
+			}
+			kept++
+		}
+	}
+	return first, kept == c.sum.Errors-errs
+}
+
+// rejectedWithGroup records the rows of a rejected group loan that had no
+// error of their own; hasErr tells those that had.
+func (c *run) rejectedWithGroup(l *layout, id string, ms []member, cause input.Pos, hasErr func(m member) bool) {
+	for _, m := range ms {
+		if hasErr(m) {
+			continue
+		}
+		c.sum.RejectedWithGroup++
+		if len(c.sum.GroupRejections) < maxErrors {
+			c.sum.GroupRejections = append(c.sum.GroupRejections, GroupRejection{Pos: l.pos(&m.row, -1), Group: id, Cause: cause})
+		}
+	}
 }
 
 // installment is one schedule row: the item and where it came from.
@@ -117,15 +162,36 @@ func (c *run) loanDrafts(p *sheetPlan, sched *schedule) error {
 			c.issue(Issue{Severity: kiva.Error, Pos: v.pos, Column: v.col, Field: c.m.GroupBy, Value: v.raw, Record: g.id,
 				Message: fmt.Sprintf("group loan %s (%d rows) is not converted because of the errors in its rows", g.id, len(ms)),
 				Hint:    "fix the cells listed for its rows; a group loan is sent whole or not at all"})
+			// The rows without errors of their own are rejected with it (the
+			// message above, on its first row, is not such an error).
+			c.rejectedWithGroup(l, g.id, ms, g.cause, func(m member) bool { return m.errs })
 			return nil
 		}
-		return c.emitDraft(l, sched, ms, g.id, loanSeen)
+		issues, errs, rejected := len(c.sum.Issues), c.sum.Errors, c.sum.Rejected
+		if err := c.emitDraft(l, sched, ms, g.id, loanSeen); err != nil || c.sum.Rejected == rejected {
+			return err
+		}
+		// Rejected as a whole (rows disagreeing, its schedule, Kiva's
+		// rules): the rows no error was reported on are rejected with it.
+		cause, all := c.firstError(issues, errs)
+		if !all {
+			return nil // which rows had errors is not known
+		}
+		onRow := map[int]bool{}
+		for _, is := range c.sum.Issues[issues:] {
+			if is.Severity == kiva.Error && is.Pos.Sheet == l.sheet {
+				onRow[is.Pos.Row] = true
+			}
+		}
+		c.rejectedWithGroup(l, g.id, ms, cause, func(m member) bool { return onRow[m.row.Number] })
+		return nil
 	}
 	scratch := make([]value, len(l.fields)) // individual rows are done with it at once
 	err = c.dataRows(l, p.head, func(r *input.Row) error {
 		vals := scratch
+		issues, errs := len(c.sum.Issues), c.sum.Errors
 		ok := c.rowValues(l, r, vals)
-		m := member{row: input.Row{Number: r.Number, Line: r.Line}, vals: vals}
+		m := member{row: input.Row{Number: r.Number, Line: r.Line}, vals: vals, errs: c.sum.Errors > errs}
 		if groupI >= 0 && vals[groupI].set && vals[groupI].text != "" {
 			m.vals = append([]value(nil), vals...) // kept until the sheet ends
 			vals = m.vals
@@ -138,6 +204,9 @@ func (c *run) loanDrafts(p *sheetPlan, sched *schedule) error {
 				order = append(order, g)
 			}
 			g.members = append(g.members, m)
+			if m.errs && g.cause.Row == 0 {
+				g.cause, _ = c.firstError(issues, errs)
+			}
 			g.bad = g.bad || !ok
 			if i := idx(mappings.FLoanID); i >= 0 && vals[i].text != "" {
 				memberOf[vals[i].text] = id
@@ -318,7 +387,7 @@ func (c *run) emitDraft(l *layout, sched *schedule, ms []member, groupID string,
 				if b := get(m, key); !sameValue(a, b) {
 					cellIssue(b, key, groupID,
 						fmt.Sprintf("group loan %s: this row says %q but %s (its first row) says %q", groupID, shown(b), a.pos.CellRef(), shown(a)),
-						"loan-level columns must be the same on every row of a group loan")
+						"write the same value as on the group's first row: loan-level columns are the same on every row of a group loan")
 				}
 			}
 		}
@@ -502,6 +571,9 @@ func (c *run) readImage(rel string) (string, *photoIssue) {
 		}
 	}
 	if pi != nil {
+		return "", pi
+	}
+	if pi := c.photos.admit(rel, data); pi != nil {
 		return "", pi
 	}
 	uri, _, err := kiva.EncodeImage(data)
@@ -707,13 +779,15 @@ func (c *run) readSchedule(main *sheetPlan) (*schedule, error) {
 	if !found {
 		if required && c.book.Format() == input.CSV {
 			return nil, &input.FileError{File: c.book.Path(),
-				Msg:  "loan drafts need a repayment schedule, and a CSV file holds only one sheet",
-				Hint: "use a workbook (.xlsx) with a " + firstOr(sm.Sheets, "Schedule") + " sheet, or set schedule.required: false in your mapping to send drafts without schedules"}
+				Msg: "loan drafts need a repayment schedule, and a CSV file holds only one sheet",
+				Hint: values.OrForMapping("use a workbook (.xlsx) with a "+firstOr(sm.Sheets, "Schedule")+" sheet",
+					"set schedule.required: false to send drafts without schedules")}
 		}
 		if required {
 			return nil, &input.FileError{File: c.book.Path(),
-				Msg:  fmt.Sprintf("no schedule sheet (%s) was found", strings.Join(sm.Sheets, ", ")),
-				Hint: "add a sheet named " + firstOr(sm.Sheets, "Schedule") + " with Loan ID, Due Date, Principal and Interest, or set schedule.required: false in the mapping"}
+				Msg: fmt.Sprintf("no schedule sheet (%s) was found", strings.Join(sm.Sheets, ", ")),
+				Hint: values.OrForMapping("add a sheet named "+firstOr(sm.Sheets, "Schedule")+" with Loan ID, Due Date, Principal and Interest",
+					"set schedule.required: false to send drafts without schedules")}
 		}
 		return s, nil
 	}

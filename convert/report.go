@@ -18,7 +18,8 @@ func IsInputError(err error) bool {
 	var he *headerError
 	var se *mappings.SelectError
 	var ke *ExpectedKindError
-	return errors.As(err, &he) || errors.As(err, &se) || errors.As(err, &ke) || errors.Is(err, ErrNoData) || input.IsInputError(err)
+	var oe *OtherSourceError
+	return errors.As(err, &he) || errors.As(err, &se) || errors.As(err, &ke) || errors.As(err, &oe) || errors.Is(err, ErrNoData) || input.IsInputError(err)
 }
 
 var kindNames = map[string][2]string{
@@ -60,7 +61,11 @@ func SummaryText(s *Summary) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "kivaconv report for %s\n", filepath.Base(s.Input))
 	b.WriteString(DriftText(s))
-	fmt.Fprintf(&b, "  mapping:   %s (%s)\n", s.Mapping, s.MappingFrom)
+	if s.MappingBeside {
+		fmt.Fprintf(&b, "  mapping:   %s (%s, found beside the file)\n", s.Mapping, s.MappingFrom)
+	} else {
+		fmt.Fprintf(&b, "  mapping:   %s (%s)\n", s.Mapping, s.MappingFrom)
+	}
 	if s.Sheet != "" {
 		fmt.Fprintf(&b, "  sheet:     %s, header on row %d\n", s.Sheet, s.HeaderRow)
 	} else {
@@ -72,7 +77,11 @@ func SummaryText(s *Summary) string {
 	} else {
 		fmt.Fprintf(&b, "  written:   %s\n", plural(s.Records, s.Kind))
 	}
-	fmt.Fprintf(&b, "  rejected:  %s\n", rowsWord(s.Rejected))
+	if s.RejectedWithGroup > 0 {
+		fmt.Fprintf(&b, "  rejected:  %s (%d with problems, %d with their group loan)\n", rowsWord(s.Rejected), s.Rejected-s.RejectedWithGroup, s.RejectedWithGroup)
+	} else {
+		fmt.Fprintf(&b, "  rejected:  %s\n", rowsWord(s.Rejected))
+	}
 	fmt.Fprintf(&b, "  problems:  %d error(s), %d warning(s)\n", s.Errors, s.Warnings)
 	for _, t := range s.Totals {
 		cur := t.Currency
@@ -105,12 +114,15 @@ func SummaryText(s *Summary) string {
 }
 
 // FormatAmount writes an amount for people: thousands grouped, and the
-// currency's decimal places when it is known (KES 153,752.50).
+// currency's decimal places when it is known (KES 153,752.50); without a
+// known currency, two decimals (or more when the amount has them), so the
+// totals of one summary line up (1,000.00, 100.50).
 func FormatAmount(a kiva.Amount, currency string) string {
 	places, ok := kiva.CurrencyPlaces(currency)
-	if !ok || a.Places() > places {
-		places = a.Places()
+	if !ok {
+		places = 2
 	}
+	places = max(places, a.Places())
 	txt := a.Decimal().StringFixed(int32(places))
 	sign := ""
 	if strings.HasPrefix(txt, "-") {
@@ -140,6 +152,9 @@ func FriendlySummary(s *Summary) string {
 	} else {
 		b.WriteString("\n")
 	}
+	if s.MappingBeside {
+		fmt.Fprintf(&b, "Read with the mapping %s, found beside the file.\n", filepath.Base(s.MappingFrom))
+	}
 	for _, t := range s.Totals {
 		fmt.Fprintf(&b, "Total: %s\n", strings.TrimSpace(t.Currency+" "+FormatAmount(t.Amount, t.Currency)))
 	}
@@ -149,7 +164,12 @@ func FriendlySummary(s *Summary) string {
 	}
 	switch {
 	case s.Rejected > 0:
-		fmt.Fprintf(&b, "%d row(s) have problems and were NOT converted.\n", s.Rejected)
+		if own := s.Rejected - s.RejectedWithGroup; s.RejectedWithGroup > 0 {
+			fmt.Fprintf(&b, "%d row(s) were NOT converted: %d with problems, %d because their group loan has problems (a group is sent whole or not at all).\n",
+				s.Rejected, own, s.RejectedWithGroup)
+		} else {
+			fmt.Fprintf(&b, "%d row(s) have problems and were NOT converted.\n", s.Rejected)
+		}
 		b.WriteString(fix)
 	case s.Errors > 0:
 		fmt.Fprintf(&b, "%d error(s) to fix (listed above).\n", s.Errors)
@@ -165,7 +185,7 @@ func FriendlySummary(s *Summary) string {
 		b.WriteString("No problems found.\n")
 	}
 	if s.Review != "" {
-		fmt.Fprintf(&b, "To see every loan as Kiva will show it, open %s in a web browser.\n", filepath.Base(s.Review))
+		fmt.Fprintf(&b, reviewLine[s.Kind], filepath.Base(s.Review))
 	}
 	// What happened to review.html and the annotated copy matters to the
 	// person who dropped the file; the other notes are in report.txt.
@@ -175,6 +195,13 @@ func FriendlySummary(s *Summary) string {
 		}
 	}
 	return b.String()
+}
+
+// reviewLine is the friendly summary's last advice, per kind.
+var reviewLine = map[string]string{
+	string(mappings.LoanDraft):  "To see every loan as Kiva will show it, open %s in a web browser.\n",
+	string(mappings.Repayments): "To check every repayment and the totals, open %s in a web browser.\n",
+	string(mappings.Journals):   "To read every journal as Kiva will show it, open %s in a web browser.\n",
 }
 
 // errorRow is the row of errors.csv for i.

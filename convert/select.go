@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -145,6 +146,10 @@ func (c *run) chooseMapping() (*mappings.Mapping, *sheetPlan, error) {
 			// mapping fits".
 			if placeErr != nil {
 				return nil, nil, placeErr
+			}
+			var se *mappings.SelectError
+			if errors.As(err, &se) {
+				se.File = c.opts.Input
 			}
 			return nil, nil, fmt.Errorf("%s: %w", c.book.Path(), err)
 		}

@@ -123,7 +123,8 @@ type layout struct {
 	loc       values.Locale
 	dateFmts  []string
 	date1904  bool
-	dataStart int // index into head.rows of the first data row
+	dataStart int         // index into head.rows of the first data row
+	orders    *dateOrders // day/month order of text dates (dateorder.go)
 }
 
 // pos locates a cell of the layout's sheet.
@@ -172,6 +173,7 @@ func newLayout(book input.Book, h *head, sheetLabel string, fields map[string]*m
 		dateFmts:  dateFmts,
 		date1904:  book.Date1904(),
 		dataStart: hdrIdx + 1,
+		orders:    &dateOrders{sheet: h.sheet},
 	}
 	for i := len(l.headers) - 1; i >= 0; i-- {
 		if l.headers[i] != "" {

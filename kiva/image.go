@@ -42,7 +42,12 @@ func (e *ImageError) Error() string {
 	return e.Reason + "; " + e.Hint
 }
 
-const hintJPEGPNG = "save the photo as JPEG or PNG"
+// Hints are worded as package values documents (values.ForMapping): what
+// to do with the photo or the workbook, in plain words.
+const (
+	hintJPEGPNG      = "save the photo as JPEG or PNG"
+	hintConvertAgain = "convert the workbook again, so that kivaconv embeds the photo file afresh"
+)
 
 // EncodeImage turns a photo file's bytes into the value of image_encoded:
 // "data:image/jpeg;base64,…" or "data:image/png;base64,…". The MIME type
@@ -51,7 +56,7 @@ const hintJPEGPNG = "save the photo as JPEG or PNG"
 // an empty file, a file over MaxImageBytes, a picture over MaxImagePixels
 // and a damaged or cut-off picture is an *ImageError.
 func EncodeImage(data []byte) (dataURI string, mime string, err error) {
-	mime, err = checkImageBytes(data)
+	mime, err = verifiedImage(data)
 	if err != nil {
 		return "", "", err
 	}
@@ -99,6 +104,7 @@ func checkImageBytes(data []byte) (string, error) {
 // the whole picture, which must not be damaged or cut off. Only the JPEG
 // and PNG decoders are used, whatever other formats the program registers.
 func decodeImage(data []byte, mime string) error {
+	decodes.Add(1)
 	decodeConfig, decode := jpeg.DecodeConfig, jpeg.Decode
 	kind := "JPEG"
 	if mime == "image/png" {
@@ -224,13 +230,13 @@ func CheckImageURI(s string) error {
 	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
 		return &ImageError{
 			Reason: "the photo is not embedded as a data URI (it should start with \"data:image/jpeg;base64,\")",
-			Hint:   "let kivaconv embed the photo file instead of pasting a link or text",
+			Hint:   "in the workbook, write the photo's file name (e.g. photos/nakato.jpg) instead of a link or text, and convert it again",
 		}
 	}
 	rest := s[len(prefix):]
 	comma := strings.IndexByte(rest, ',')
 	if comma < 0 {
-		return &ImageError{Reason: "the embedded photo is cut off (no comma after the type)", Hint: "embed the photo file again"}
+		return &ImageError{Reason: "the embedded photo is cut off (no comma after the type)", Hint: hintConvertAgain}
 	}
 	header, payload := rest[:comma], rest[comma+1:]
 	params := strings.Split(header, ";")
@@ -242,7 +248,7 @@ func CheckImageURI(s string) error {
 		}
 	}
 	if !isBase64 {
-		return &ImageError{Reason: "the embedded photo is not base64-encoded", Hint: "embed the photo file again"}
+		return &ImageError{Reason: "the embedded photo is not base64-encoded", Hint: hintConvertAgain}
 	}
 	if declared != "image/jpeg" && declared != "image/png" {
 		if declared == "" {
@@ -263,16 +269,16 @@ func CheckImageURI(s string) error {
 	}
 	data, err := base64.StdEncoding.DecodeString(payload)
 	if err != nil {
-		return &ImageError{Reason: "the embedded photo is damaged (its base64 text does not decode)", Hint: "embed the photo file again"}
+		return &ImageError{Reason: "the embedded photo is damaged (its base64 text does not decode)", Hint: hintConvertAgain}
 	}
-	actual, err := checkImageBytes(data)
+	actual, err := verifiedImage(data)
 	if err != nil {
 		return err
 	}
 	if actual != declared {
 		return &ImageError{
 			Reason: fmt.Sprintf("the embedded photo is declared as %s but its content is %s", declared, actual),
-			Hint:   "embed the photo file again so that the declared type matches the picture",
+			Hint:   hintConvertAgain,
 		}
 	}
 	return nil

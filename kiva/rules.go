@@ -246,7 +246,19 @@ func (r Rules) draftText(c *checker, d *LoanDraft) {
 	c.text("internal_loan_id", "the group's loan ID", d.InternalLoanID)
 }
 
-const hintRefresh = "If the list changed recently, refresh the reference data."
+const hintRefresh = "If the list changed recently, ask whoever set up kivaconv to refresh the reference data."
+
+// Hints are worded as package values documents (values.ForMapping): first
+// what to change in the workbook, in plain words for the coordinator who
+// converts it; then, when useful, advice for whoever maintains the
+// mapping, introduced by forMapping.
+const forMapping = "for whoever maintains the mapping: " // = values.ForMapping
+
+// orForMapping ends a sentence of workbook advice with mapping advice:
+// "Fill in X in the workbook; or, for whoever maintains the mapping: …."
+func orForMapping(workbook, mapping string) string {
+	return workbook + "; or, " + forMapping + mapping + "."
+}
 
 func suggestionHint(sugg []string, fallback string) string {
 	if len(sugg) == 0 {
@@ -269,7 +281,7 @@ func (r Rules) draftIDs(c *checker, d *LoanDraft) {
 	case d.ActivityID == nil:
 		c.add("activity_id", Warning, RuleActivityMissing,
 			"The loan has no activity; PA2 needs one before the loan can be published.",
-			"Add the activity in the MIS (or the mapping), or choose it in PA2.")
+			orForMapping("Fill in the loan's activity in the workbook, or choose it in PA2", "read activity from its column, or give it a constant"))
 	case *d.ActivityID <= 0 || ref != nil && len(ref.Activities) > 0 && !ref.hasActivityID(*d.ActivityID):
 		c.add("activity_id", Error, RuleActivityUnknown,
 			fmt.Sprintf("Activity number %d is not in the partner's Kiva activity list.", *d.ActivityID),
@@ -284,7 +296,7 @@ func (r Rules) draftIDs(c *checker, d *LoanDraft) {
 	case d.DescriptionLanguageID == nil:
 		c.add("description_language_id", Warning, RuleDescriptionLanguageMissing,
 			"The loan does not say which language the description is written in; PA2 needs it.",
-			"Set the description language in the mapping, or choose it in PA2.")
+			orForMapping("Choose the language in PA2, or add a column with the description's language to the workbook", "read description_language from that column, or give it a constant such as English"))
 	case *d.DescriptionLanguageID <= 0 || ref != nil && len(ref.Locales) > 0 && !ref.hasLanguageID(*d.DescriptionLanguageID):
 		c.add("description_language_id", Error, RuleDescriptionLanguageUnknown,
 			fmt.Sprintf("Language number %d is not one of the partner's Kiva languages.", *d.DescriptionLanguageID),
@@ -297,7 +309,7 @@ func (r Rules) draftLocation(c *checker, d *LoanDraft) {
 	if d.Location == "" {
 		c.add("location", Warning, RuleLocationMissing,
 			"The loan has no location; PA2 needs one before the loan can be published.",
-			"Add the borrower's town in the MIS (or the mapping), or choose it in PA2.")
+			orForMapping("Fill in the borrower's town in the workbook, or choose it in PA2", "read location from its column"))
 		return
 	}
 	if ref == nil || len(ref.Locations) == 0 || ref.hasFullName(d.Location) {
@@ -319,7 +331,7 @@ func (r Rules) draftCurrency(c *checker, d *LoanDraft) bool {
 	case cur == "":
 		c.add("currency", Error, RuleCurrencyMissing,
 			"The loan has no currency.",
-			"Set the loan's currency (a three-letter code such as UGX or USD) in the MIS or the mapping.")
+			orForMapping("Fill in the loan's currency in the workbook, as a three-letter code such as UGX or USD", "read currency from its column, or give it a constant such as UGX"))
 		return false
 	case !validCurrencyCode(cur):
 		c.add("currency", Error, RuleCurrencyFormat,
@@ -342,14 +354,15 @@ func (r Rules) draftCurrency(c *checker, d *LoanDraft) bool {
 }
 
 func (r Rules) draftWaiver(c *checker, d *LoanDraft) {
-	const hint = "Kiva posts only loans whose borrowers signed the client waiver: have it signed, then mark it as signed in the MIS or the mapping."
+	const hint = "Kiva posts only loans whose borrowers signed the client waiver: have it signed, then mark it as signed (yes) in the workbook"
 	switch {
 	case d.ClientWaiverSigned == nil:
 		c.add("client_waiver_signed", Error, RuleWaiverMissing,
-			"The loan does not say whether the borrower signed Kiva's client waiver.", hint)
+			"The loan does not say whether the borrower signed Kiva's client waiver.",
+			orForMapping(hint, "read client_waiver_signed from its column"))
 	case !*d.ClientWaiverSigned:
 		c.add("client_waiver_signed", Error, RuleWaiverNotSigned,
-			"The borrower has not signed Kiva's client waiver.", hint)
+			"The borrower has not signed Kiva's client waiver.", hint+".")
 	}
 }
 
@@ -371,7 +384,7 @@ func (r Rules) draftDescription(c *checker, d *LoanDraft) {
 	if blank(d.Description) {
 		c.add("description", Warning, RuleDescriptionMissing,
 			"The loan has no description; PA2 needs one before the loan can be published.",
-			"Add the borrower's story in the MIS (or the mapping), or write it in PA2.")
+			orForMapping("Add the borrower's story to the workbook, or write it in PA2", "read description from its column"))
 		return
 	}
 	if w := firstPersonWord(d.Description); w != "" {
@@ -519,7 +532,8 @@ func (r Rules) draftBorrowers(c *checker, d *LoanDraft, currencyOK bool) {
 			c.add(p+".gender", Error, RuleGenderMissing, capitalize(b)+" has no gender.",
 				"Fill in the borrower's gender (female or male).")
 		default:
-			hint := "Map the MIS's word to “female” or “male”, or confirm with Kiva that it accepts this value."
+			hint := orForMapping("Write “female” or “male” in the workbook, or confirm with Kiva that it accepts this value",
+				"map the MIS's word to female or male under gender's values")
 			if g := strings.ToLower(strings.TrimSpace(e.Gender)); g == "female" || g == "male" {
 				hint = "Write it as “" + g + "”, in lower case."
 			}

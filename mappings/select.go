@@ -3,6 +3,7 @@ package mappings
 import (
 	"cmp"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -19,6 +20,9 @@ type Candidate struct {
 type SelectError struct {
 	Candidates []Candidate
 	Tied       []Candidate
+	// File is the file the mappings were tried on, when the caller knows
+	// it: the message then says how to make a mapping for it.
+	File string
 }
 
 // Select picks the mapping that fits a file best. sample matches one
@@ -68,6 +72,7 @@ func (e *SelectError) Error() string {
 	switch {
 	case len(e.Candidates) == 0:
 		b.WriteString("there is no mapping to read this file with")
+		b.WriteString(e.initAdvice())
 	case len(e.Tied) > 0:
 		names := make([]string, len(e.Tied))
 		for i, c := range e.Tied {
@@ -81,8 +86,29 @@ func (e *SelectError) Error() string {
 			fmt.Fprintf(&b, "  - %s: %s\n", candidateName(c.Mapping), strings.Join(c.Match.Problems(), "; "))
 		}
 		b.WriteString("Rename the columns in the file to the names above, or add a mapping file that gives the names your file uses.")
+		b.WriteString(e.initAdvice())
 	}
 	return b.String()
+}
+
+// initAdvice names the command that writes a mapping for the file.
+func (e *SelectError) initAdvice() string {
+	if e.File == "" {
+		return ""
+	}
+	base := filepath.Base(e.File)
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
+	return fmt.Sprintf("\nTo make a mapping for this file, run: kivaconv mappings init %s\n"+
+		"It writes %s.mapping.yaml beside the file, and kivaconv then reads the file with it.", quoteArg(e.File), stem)
+}
+
+// quoteArg quotes a path for a shell or cmd.exe when it holds a space or
+// a character either would read.
+func quoteArg(p string) string {
+	if p != "" && !strings.ContainsAny(p, " \t\"'`$&|;<>()*?!#~%^") {
+		return p
+	}
+	return `"` + strings.ReplaceAll(p, `"`, `\"`) + `"`
 }
 
 // candidateName is "loans (loan drafts, built in)" or

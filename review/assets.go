@@ -31,7 +31,7 @@ var (
 	contentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src " +
 		scriptHash(string(pageScript)) + "; base-uri 'none'; form-action 'none'"
 
-	pageTemplate = template.Must(template.New("page").Parse(mustAsset("page.tmpl")))
+	pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{"breakable": breakable}).Parse(mustAsset("page.tmpl")))
 )
 
 // scriptHash is the CSP source expression allowing an inline script whose

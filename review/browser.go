@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"net/url"
 	"os"
 	"os/exec"
@@ -97,7 +98,20 @@ func Screenshot(ctx context.Context, chromiumPath, htmlPath, pngPath string, wid
 		return err
 	}
 	os.Remove(png) // so that a stale picture never passes for a new one
-	_, console, err := runChromium(ctx, chromiumPath, htmlPath, width, height, "--screenshot="+png)
+	page := htmlPath
+	if width < MinWindowWidth {
+		// Chromium lays a page out at least MinWindowWidth wide and crops
+		// the picture: a phone's width is shown as the left part of a
+		// wider page. In a frame of the width asked for, the page is laid
+		// out as on that phone.
+		frame, err := phoneFrame(htmlPath, width, height)
+		if err != nil {
+			return err
+		}
+		defer os.Remove(frame)
+		page = frame
+	}
+	_, console, err := runChromium(ctx, chromiumPath, page, width, height, "--screenshot="+png)
 	if err != nil {
 		return err
 	}
@@ -113,6 +127,7 @@ func Screenshot(ctx context.Context, chromiumPath, htmlPath, pngPath string, wid
 // DumpDOM opens the page htmlPath in a headless Chromium with a
 // width×height window and returns the document as it is once the page has
 // loaded and its scripts have run, and what the page wrote to the console.
+// The window is at least MinWindowWidth wide, whatever width asks for.
 func DumpDOM(ctx context.Context, chromiumPath, htmlPath string, width, height int) (dom string, console []ConsoleMessage, err error) {
 	out, console, err := runChromium(ctx, chromiumPath, htmlPath, width, height, "--dump-dom")
 	return string(out), console, err
@@ -180,6 +195,36 @@ func runChromium(ctx context.Context, chromiumPath, htmlPath string, width, heig
 		return nil, console, fmt.Errorf("chromium on %s: %w\n%s", htmlPath, err, tail(stderr.Bytes(), 2000))
 	}
 	return stdout.Bytes(), console, nil
+}
+
+// MinWindowWidth is the narrowest window headless Chromium lays a page out
+// in: a narrower --window-size gives a page laid out this wide (its
+// window.innerWidth), cropped in a screenshot.
+const MinWindowWidth = 500
+
+// phoneFrame writes a temporary page that shows htmlPath in a frame of
+// width×height pixels at its top left corner, and returns its path (the
+// caller removes it). The page inside is laid out as in a
+// window that wide: its media queries and window.innerWidth see width.
+func phoneFrame(htmlPath string, width, height int) (string, error) {
+	u, err := fileURL(htmlPath)
+	if err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp("", "kivaconv-frame-*.html")
+	if err != nil {
+		return "", err
+	}
+	_, err = fmt.Fprintf(f, `<!DOCTYPE html><html><head><meta charset="utf-8"><style>html,body{margin:0;padding:0;overflow:hidden;background:#fff}iframe{display:block;border:0}</style></head><body><iframe src="%s" width="%d" height="%d"></iframe></body></html>`,
+		html.EscapeString(u), width, height)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
 }
 
 // fileURL is the file:// URL of a local path.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"html"
 	"image"
 	"image/png"
 	"os"
@@ -46,16 +48,20 @@ func browserCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-// reportOf converts the named sample and writes its review.html.
+// reportOf converts the named sample and returns the review.html convert
+// wrote.
 func reportOf(t *testing.T, name string) (*converted, string) {
 	t.Helper()
 	for _, s := range samples {
 		if s.name == name {
 			c := convertSample(t, s)
-			if err := review.Write(c.dir, c.opts); err != nil {
+			// The page as convert wrote it (another test may have
+			// rendered the folder again with other options).
+			path := filepath.Join(c.dir, review.File)
+			if err := os.WriteFile(path, c.page, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			return c, filepath.Join(c.dir, review.File)
+			return c, path
 		}
 	}
 	t.Fatalf("no sample %s", name)
@@ -75,7 +81,7 @@ func TestBrowser(t *testing.T) {
 	}
 	pages := []page{
 		{"loans", `<article class="card[^"]*" id="loan-`, 6},
-		{"loans-broken", `<article class="card[^"]*" id="loan-`, 5},
+		{"loans-broken", `<article class="card[^"]*" id="loan-`, 4},
 		{"repayments-csv", `<tr id="rep-`, 8},
 		{"journals", `<article class="card journal[^"]*" id="jour-`, 4},
 	}
@@ -137,6 +143,47 @@ func TestBrowser(t *testing.T) {
 				checkPNG(t, pngPath, size.w, size.h)
 			})
 		}
+	}
+
+	// On a phone, no word is broken across two lines (a batch file name,
+	// an id, a cell reference stays whole: lines wrap at spaces) and
+	// nothing is wider than the screen but what scrolls in its own box
+	// (tables).
+	for _, p := range pages {
+		t.Run("phone-layout/"+p.sample, func(t *testing.T) {
+			t.Parallel()
+			page := withScript(t, files[p.sample], layoutScript)
+			dom, console, err := review.DumpDOM(browserCtx(t), browser, page, 390, 844)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(console) > 0 {
+				t.Fatalf("console: %v", console)
+			}
+			m := regexp.MustCompile(`data-layout="([^"]*)"`).FindStringSubmatch(dom)
+			if m == nil {
+				t.Fatal("the layout check did not run")
+			}
+			var got struct {
+				Broken, Wide              []string
+				Words, ScrollWidth, Width int
+			}
+			if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Words < 50 {
+				t.Fatalf("only %d words measured", got.Words)
+			}
+			if len(got.Broken) > 0 {
+				t.Errorf("words broken across lines at 390 px: %q", got.Broken)
+			}
+			if len(got.Wide) > 0 {
+				t.Errorf("elements wider than the screen at 390 px: %q", got.Wide)
+			}
+			if got.ScrollWidth > got.Width {
+				t.Errorf("the page scrolls sideways: %d px wide on a %d px screen", got.ScrollWidth, got.Width)
+			}
+		})
 	}
 
 	// The console check catches a page's script error, and Screenshot
@@ -267,6 +314,45 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 }
+
+// layoutScript lays the page out 390 px wide and measures it: every word
+// of its visible text that spans two lines (Broken), every element
+// reaching past the right edge of the screen outside a box that scrolls
+// (Wide), and how wide the page is. It writes them, as JSON, to <body
+// data-layout>. Headless Chromium's window is at least 500 px wide
+// (review.MinWindowWidth), so the page's root is made 390 px wide: the
+// phone rules of the style sheet (max-width:640px) apply in both. A
+// hyphenated word of prose may wrap after its hyphen.
+const layoutScript = `(function(){
+var W=390,root=document.documentElement;
+if(window.innerWidth>W)root.style.width=W+"px";
+var out={Words:0,Broken:[],Wide:[],ScrollWidth:document.body.scrollWidth,Width:Math.min(W,window.innerWidth)};
+var compound=/^[(“"']?\p{L}+(-\p{L}+)+[.,;:!?)”"']*$/u;
+var walk=document.createTreeWalker(document.body,NodeFilter.SHOW_TEXT);
+var range=document.createRange();
+for(var n=walk.nextNode();n;n=walk.nextNode()){
+  var p=n.parentElement;
+  if(!p||p.closest("script,style,svg"))continue;
+  var re=/\S+/g,m;
+  while((m=re.exec(n.data))){
+    range.setStart(n,m.index);range.setEnd(n,m.index+m[0].length);
+    var tops={},lines=0,rs=range.getClientRects();
+    for(var i=0;i<rs.length;i++){if(rs[i].width>0&&!tops[Math.round(rs[i].top)]){tops[Math.round(rs[i].top)]=1;lines++}}
+    if(lines>0)out.Words++;
+    // A hyphenated word of prose ("second-hand") may wrap after its
+    // hyphen, as in print; nothing else may wrap inside.
+    if(lines>1&&out.Broken.length<50&&!(compound.test(m[0])&&!p.closest("code,.file,.nw")))out.Broken.push(m[0]);
+  }
+}
+var all=document.body.querySelectorAll("*");
+for(var j=0;j<all.length;j++){
+  var el=all[j];
+  if(el.closest(".table-wrap")&&!el.classList.contains("table-wrap"))continue;
+  var r=el.getBoundingClientRect();
+  if(r.width>0&&r.right>out.Width+1&&out.Wide.length<50)out.Wide.push(el.tagName.toLowerCase()+"."+el.className+": "+(el.textContent||"").trim().slice(0,40));
+}
+document.body.setAttribute("data-layout",JSON.stringify(out));
+})();`
 
 // withScript copies the page with script added after the page's own, and
 // the policy extended to allow it (by hash, as the page's own is).

@@ -11,6 +11,16 @@
 // journals as cards. Each problem links to its record's card or row, and
 // each card carries a badge of its problems.
 //
+// The page speaks the reader's words, not the JSON's: fields are named by
+// plain labels ("Photo", "Disbursal date", "Borrower 2 · gender"; the key
+// is only in a title attribute), a draft's activity, theme and language by
+// their names in the reference data with the id ("Farming (61)", the id
+// alone without Options.Reference), and every problem by whose loan it is
+// (Problem.Borrower; convert reads the names from the input's rows with
+// Borrowers, so a rejected row is named too). Nothing asks to hover: on a
+// phone the layout wraps at spaces, keeps file names and ids whole, and
+// scrolls wide tables in their own box.
+//
 // # Self-contained and safe
 //
 // The page loads nothing: no external scripts, fonts, images or CSS, so it

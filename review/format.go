@@ -1,6 +1,7 @@
 package review
 
 import (
+	"html/template"
 	"strconv"
 	"strings"
 
@@ -152,4 +153,30 @@ func quoteSheet(s string) string {
 		}
 	}
 	return s
+}
+
+// breakable escapes a long token with no spaces (a link) for a page on
+// which it may wrap only after a "/", "?" or "&": each part is kept whole
+// (a no-wrap span, also at its hyphens) with a <wbr> between parts, so on
+// a phone a link wraps between its parts, never in the middle of one.
+func breakable(s string) template.HTML {
+	var b strings.Builder
+	part := func(p string) {
+		if p != "" {
+			b.WriteString(`<span class="nw">` + template.HTMLEscapeString(p) + `</span>`)
+		}
+	}
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '/', '?', '&':
+			if i+1 < len(s) && s[i+1] != '/' {
+				part(s[start : i+1])
+				b.WriteString("<wbr>")
+				start = i + 1
+			}
+		}
+	}
+	part(s[start:])
+	return template.HTML(b.String())
 }

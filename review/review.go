@@ -51,6 +51,11 @@ type Problem struct {
 	// known; the problem links to that record's card or row when the
 	// record is in the output.
 	Record string
+	// Borrower names whose loan it is ("Grace Nakato", a group's name),
+	// from the problem's row in the input: the reader knows whose loan a
+	// problem is about even when its row was rejected. "" when unknown
+	// (see Borrowers).
+	Borrower string
 }
 
 // Options configure the report.
@@ -65,6 +70,11 @@ type Options struct {
 	// Title names the report, e.g. the input's base name; "" uses the
 	// manifest's source name.
 	Title string
+	// Reference is the reference data the conversion used (Kiva's
+	// config lists): a draft's activity, theme and language are shown
+	// by name with their id ("Agriculture (120)"). nil shows the ids
+	// alone.
+	Reference *kiva.Reference
 	// MaxCards is how many loan drafts (and journals) get a full card;
 	// the others are listed as compact table rows. 0 means
 	// DefaultMaxCards; negative means none.
@@ -100,7 +110,7 @@ func Render(w io.Writer, m *batch.Manifest, dir string, opts Options) error {
 		return errors.New("review: no manifest")
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	r := &renderer{w: bw, m: m, dir: dir, opts: opts, maxCards: opts.MaxCards}
+	r := &renderer{w: bw, m: m, dir: dir, opts: opts, maxCards: opts.MaxCards, names: newRefNames(opts.Reference)}
 	switch {
 	case r.maxCards == 0:
 		r.maxCards = DefaultMaxCards
@@ -123,6 +133,7 @@ type renderer struct {
 	dir      string
 	opts     Options
 	maxCards int
+	names    refNames
 
 	anchors  *anchors
 	problems []problemView
@@ -222,14 +233,18 @@ type problemView struct {
 	ID          string // "p1"
 	Severity    string // "error" or "warning"
 	File        string
+	ShowFile    bool // File is not the folder's source (or the problem has no cell)
 	Where       string
 	Column      string
-	Field       string
+	Field       string // the field's plain label ("Photo"); "" when none or the same as Column
+	FieldKey    string // the field's key in the mapping or the Kiva JSON, for a title attribute
 	Value       string
 	Message     string
 	Hint        string
 	Record      string
-	RecordLabel string
+	RecordLabel string // "loan 000124"
+	RecordTitle string // "Loan 000124", to start a sentence
+	Borrower    string // whose loan: "Peter Otieno"; "" when unknown
 	Link        string // anchor of the record; "" when it is not in the output
 }
 
@@ -278,15 +293,21 @@ func (r *renderer) buildProblems() {
 			Severity: severityOf(p.Severity),
 			File:     p.File,
 			Where:    cellRef(p),
-			Column:   p.Column,
-			Field:    p.Field,
+			Column:   strings.TrimSpace(p.Column),
+			FieldKey: p.Field,
 			Value:    shorten(p.Value, maxValueRunes),
 			Message:  p.Message,
 			Hint:     p.Hint,
 			Record:   p.Record,
+			Borrower: strings.TrimSpace(p.Borrower),
+		}
+		v.ShowFile = v.File != "" && (v.File != r.m.Source.Name || v.Where == "")
+		if label := fieldLabel(p.Field, r.m.Kind); !strings.EqualFold(label, v.Column) {
+			v.Field = label
 		}
 		if p.Record != "" {
 			v.RecordLabel = one + " " + p.Record
+			v.RecordTitle = strings.ToUpper(one[:1]) + v.RecordLabel[1:]
 			v.Link = r.anchors.first[p.Record]
 			if v.Link != "" {
 				r.byRecord[p.Record] = append(r.byRecord[p.Record], i)
@@ -649,9 +670,9 @@ func (r *renderer) draftView(n int, anchor string, b batch.Batch, card bool) dra
 	v.LoanUse = d.LoanUse
 	v.Desc = d.Description
 	v.Chart = newChart(d.Schedule, d.Currency)
-	v.Activity = intText(d.ActivityID)
-	v.Theme = intText(d.ThemeTypeID)
-	v.Language = intText(d.DescriptionLanguageID)
+	v.Activity = named(r.names.activities, d.ActivityID)
+	v.Theme = named(r.names.themes, d.ThemeTypeID)
+	v.Language = named(r.names.languages, d.DescriptionLanguageID)
 	if d.ClientWaiverSigned != nil {
 		v.Waiver = "no"
 		if *d.ClientWaiverSigned {
@@ -666,13 +687,6 @@ func (r *renderer) draftView(n int, anchor string, b batch.Batch, card bool) dra
 		v.Photo = t
 	}
 	return v
-}
-
-func intText(p *int) string {
-	if p == nil {
-		return ""
-	}
-	return fmt.Sprint(*p)
 }
 
 // ---- repayments ----

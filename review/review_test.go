@@ -248,10 +248,10 @@ func TestDraftCard(t *testing.T) {
 	card := between(t, page, `id="loan-000123"`, `</article>`)
 	for _, want := range []string{
 		`<img src="data:image/jpeg;base64,`, `width="200" height="150"`, `Grace Atieno`, `KES 15,000.50`,
-		`This borrower will use this loan:</span> to buy stock`, `Grace sells fruit.`, `<dt>Disbursal</dt><dd>2026-11-20</dd>`,
+		`This borrower will use this loan:</span> to buy stock`, `Grace sells fruit.`, `<dt>Disbursal date</dt><dd>2026-11-20</dd>`,
 		`<svg class="chart"`, `<title>2026-12-20: principal 500.00 &#43; interest 50.25 = KES 550.25</title>`,
 		`principal KES 1,000.00, interest KES 75.25; largest KES 550.25.`,
-		`<dt>Client ID</dt><dd>C000123</dd>`, `<dt>File</dt><dd>loan-draft-0001.json</dd>`,
+		`<dt>Client ID</dt><dd>C000123</dd>`, `<dt>File</dt><dd class="file">loan-draft-0001.json</dd>`,
 	} {
 		if !strings.Contains(card, want) {
 			t.Errorf("individual card lacks %q", want)
@@ -316,7 +316,7 @@ func TestProblemLinks(t *testing.T) {
 		t.Errorf("problem order %s, want %s", got, want)
 	}
 	p1 := between(t, list, `id="p1"`, `</li>`)
-	for _, want := range []string{`in.xlsx · Loans!F5`, `column <b>Amount</b>`, `not a number`, `To fix: type a number`, `<code>abc</code>`, `loan L9 is not in the batches.`} {
+	for _, want := range []string{`<span class="sev">error</span> <b class="file">Loans!F5</b>`, `column <b>Amount</b>`, `not a number`, `To fix: type a number`, `<code>abc</code>`, `Loan L9 is not in the batches.`} {
 		if !strings.Contains(p1, want) {
 			t.Errorf("p1 lacks %q:\n%s", want, p1)
 		}
@@ -364,7 +364,7 @@ func TestMaxCards(t *testing.T) {
 	if !strings.Contains(page, "The first 10 loan drafts are shown as cards; the other 65 are listed in short form") {
 		t.Error("no note about the compact rows")
 	}
-	if !strings.Contains(rows, `<tr id="loan-L070"><td class="num">71</td><td>L070</td><td>Ana Atieno</td><td class="num">KES 100.00</td><td>2026-11-20</td><td>yes</td><td><div class="badges"><a class="badge error" href="#p1">1 error</a></div></td><td>loan-draft-0071.json</td></tr>`) {
+	if !strings.Contains(rows, `<tr id="loan-L070"><td class="num">71</td><td>L070</td><td>Ana Atieno</td><td class="num">KES 100.00</td><td>2026-11-20</td><td>yes</td><td><div class="badges"><a class="badge error" href="#p1">1 error</a></div></td><td class="file">loan-draft-0071.json</td></tr>`) {
 		t.Errorf("row L070 wrong:\n%s", between(t, rows, `<tr id="loan-L070">`, `</tr>`))
 	}
 	if !strings.Contains(page, `<a href="#loan-L070">Go to loan L070</a>`) {
@@ -470,7 +470,7 @@ func TestRepaymentsTable(t *testing.T) {
 	for _, want := range []string{
 		`<th class="num" data-key="amount" data-type="num"><button type="button">Amount (KES)</button></th>`,
 		`<th data-key="client_id" data-type="text"><button type="button">Client ID</button></th>`,
-		`<tr id="rep-L2"><td class="num" data-sort="3">3</td><td>L2</td><td></td><td class="num" data-sort="1234567890123.456">1,234,567,890,123.456</td><td>repayments-0001.json</td>`,
+		`<tr id="rep-L2"><td class="num" data-sort="3">3</td><td>L2</td><td></td><td class="num" data-sort="1234567890123.456">1,234,567,890,123.456</td><td class="file">repayments-0001.json</td>`,
 		`<td class="num" data-sort="84.85">84.85</td>`, `<td class="num" data-sort="-3">-3.00</td>`, `<td class="num" data-sort="0.5">0.50</td>`,
 		`<a class="badge warning" href="#p1">1 warning</a>`,
 		`Total: KES 1,234,567,892,955.806 in 5 repayments`,
@@ -536,7 +536,7 @@ func TestDamagedFolder(t *testing.T) {
 	}
 	for _, want := range []string{
 		`loan-draft-0001.json is missing from the folder: convert again`,
-		`<span class="badge edited" title="loan-draft-0002.json was changed after convert wrote it: this page shows the file as it is now">edited after convert</span>`,
+		`<span class="badge edited">edited after convert</span>`, `<p class="kicker">loan-draft-0002.json was changed after convert wrote it: this page shows the file as it is now</p>`,
 		`Beatrice Atieno`, `KES 250.00`,
 		`loan-draft-0003.json is not a loan draft (`,
 	} {
@@ -766,5 +766,182 @@ func TestMaxRowsAndProblems(t *testing.T) {
 	}
 	if strings.Contains(page, "check 3") {
 		t.Error("the fourth problem is listed")
+	}
+}
+
+// Fields are named in plain words, never by their keys.
+func TestFieldLabel(t *testing.T) {
+	for _, tc := range []struct{ key, kind, want string }{
+		{"image_encoded", batch.KindLoanDraft, "Photo"},
+		{"image", batch.KindLoanDraft, "Photo"},
+		{"disburse_date", batch.KindLoanDraft, "Disbursal date"},
+		{"disburse_time", batch.KindLoanDraft, "Disbursal date"},
+		{"description_language_id", batch.KindLoanDraft, "Description language"},
+		{"activity_id", batch.KindLoanDraft, "Activity"},
+		{"theme_type_id", batch.KindLoanDraft, "Theme"},
+		{"loanuse", batch.KindLoanDraft, "Loan use"},
+		{"not_pictured", batch.KindLoanDraft, "Not pictured"},
+		{"entreps[1].gender", batch.KindLoanDraft, "Borrower 2 · gender"},
+		{"entreps[0].loan_id", batch.KindLoanDraft, "Borrower 1 · loan ID"},
+		{"entreps[2]", batch.KindLoanDraft, "Borrower 3"},
+		{"schedule[0].date", batch.KindLoanDraft, "Payment 1 · date"},
+		{"schedule[3].principal", batch.KindLoanDraft, "Payment 4 · principal"},
+		{"schedule", batch.KindLoanDraft, "Repayment schedule"},
+		{"internal_loan_id", batch.KindLoanDraft, "Group loan ID"},
+		{"internal_loan_id", batch.KindJournals, "Loan ID"},
+		{"internal_client_id", batch.KindJournals, "Client ID"},
+		{"image_url", batch.KindJournals, "Photo link"},
+		{"some_new_key", batch.KindLoanDraft, "Some new key"},
+		{"", batch.KindLoanDraft, ""},
+	} {
+		if got := fieldLabel(tc.key, tc.kind); got != tc.want {
+			t.Errorf("fieldLabel(%q, %s) = %q, want %q", tc.key, tc.kind, got, tc.want)
+		}
+	}
+}
+
+// textOf is the text of an HTML fragment as a reader sees it: no tags, no
+// attributes.
+func textOf(s string) string {
+	return html.UnescapeString(regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(s, ""))
+}
+
+// The problem list names fields by label (the key only in a title
+// attribute), and says whose loan each problem is about.
+func TestProblemFieldsAndBorrowers(t *testing.T) {
+	dir, m := folder(t, batch.KindLoanDraft, drafts(draft("L1", "Ana", "100")))
+	ps := []Problem{
+		{Severity: "error", File: "in.xlsx", Sheet: "Loans", Cell: "H5", Row: 5, Column: "Disbursal Date", Field: "disburse_date",
+			Value: "31/02/2026", Message: "not a date", Record: "L9", Borrower: "Peter Otieno"},
+		{Severity: "warning", File: "in.xlsx", Sheet: "Loans", Cell: "P4", Row: 4, Column: "Image", Field: "image_encoded",
+			Message: "no photo", Record: "L1", Borrower: "Ana Atieno"},
+		{Severity: "warning", File: "in.xlsx", Sheet: "Loans", Row: 4, Field: "description_language_id", Message: "no language", Record: "L1"},
+		{Severity: "warning", File: "in.xlsx", Sheet: "Loans", Cell: "E9", Row: 9, Column: "Sex", Field: "entreps[1].gender", Message: "gender?", Record: "G1",
+			Borrower: "Sarah Nafula (Tusubira Women Group)"},
+	}
+	page := render(t, dir, m, Options{Problems: ps})
+	list := between(t, page, `<ol class="problems">`, `</ol>`)
+	text := textOf(list)
+	for _, key := range []string{"disburse_date", "image_encoded", "description_language_id", "entreps[", "field "} {
+		if strings.Contains(text, key) {
+			t.Errorf("the problems' text shows %q:\n%s", key, text)
+		}
+	}
+	p1 := between(t, list, `id="p1"`, `</li>`)
+	for _, want := range []string{`column <b>Disbursal Date</b>`, `<p class="who"><b>Peter Otieno</b> · <span class="file">loan L9</span></p>`,
+		`Loan L9 is not in the batches.`} {
+		if !strings.Contains(p1, want) {
+			t.Errorf("p1 lacks %q:\n%s", want, p1)
+		}
+	}
+	if strings.Contains(p1, "Kiva field") {
+		t.Errorf("p1 repeats its column as the Kiva field:\n%s", p1)
+	}
+	for id, want := range map[string]string{
+		"p2": `column <b>Image</b> (Kiva field: <b title="image_encoded">Photo</b>)`,
+		"p3": `Kiva field: <b title="description_language_id">Description language</b>`,
+		"p4": `(Kiva field: <b title="entreps[1].gender">Borrower 2 · gender</b>)`,
+	} {
+		if p := between(t, list, `id="`+id+`"`, `</li>`); !strings.Contains(p, want) {
+			t.Errorf("%s lacks %q:\n%s", id, want, p)
+		}
+	}
+	if p := between(t, list, `id="p4"`, `</li>`); !strings.Contains(p, `<b>Sarah Nafula (Tusubira Women Group)</b>`) {
+		t.Errorf("p4 does not name its borrower:\n%s", p)
+	}
+	if strings.Contains(textOf(page[strings.Index(page, "</head>"):]), "hover") {
+		t.Error("the page tells the reader to hover")
+	}
+}
+
+// A draft's activity, theme and language are shown by name with their id
+// when the reference data is known, by id alone otherwise.
+func TestReferenceNames(t *testing.T) {
+	dir, m := folder(t, batch.KindLoanDraft, drafts(draft("L1", "Ana", "100")))
+	ref := &kiva.Reference{
+		Activities: []kiva.Activity{{ID: 120, Name: "Agriculture"}, {ID: 61, Name: "Farming"}},
+		Themes:     []kiva.Theme{{ID: 9, Name: "Vulnerable Groups"}},
+		Locales: []kiva.Locale{{LanguageID: 1, LanguageCode: "en", LanguageName: "English", Currency: "KES"},
+			{LanguageID: 1, LanguageCode: "en", LanguageName: "English (US)", Currency: "USD"}},
+	}
+	card := between(t, render(t, dir, m, Options{Reference: ref}), `id="loan-L1"`, `</article>`)
+	for _, want := range []string{`<dt>Activity</dt><dd>Farming (61)</dd>`, `<dt>Theme</dt><dd>Vulnerable Groups (9)</dd>`,
+		`<dt>Description language</dt><dd>English (1)</dd>`} {
+		if !strings.Contains(card, want) {
+			t.Errorf("card with reference data lacks %q", want)
+		}
+	}
+	card = between(t, render(t, dir, m, Options{}), `id="loan-L1"`, `</article>`)
+	for _, want := range []string{`<dt>Activity</dt><dd>61</dd>`, `<dt>Theme</dt><dd>9</dd>`, `<dt>Description language</dt><dd>1</dd>`} {
+		if !strings.Contains(card, want) {
+			t.Errorf("card without reference data lacks %q", want)
+		}
+	}
+	// An id the reference data does not list is shown alone.
+	d := draft("L2", "Bea", "100")
+	d.ActivityID = ptr(999)
+	dir, m = folder(t, batch.KindLoanDraft, drafts(d))
+	if card := between(t, render(t, dir, m, Options{Reference: ref}), `id="loan-L2"`, `</article>`); !strings.Contains(card, `<dt>Activity</dt><dd>999</dd>`) {
+		t.Error("an activity missing from the reference data is not shown by its id")
+	}
+}
+
+// Borrowers names each problem's borrower from its row, or from its
+// record when the problem is on another sheet.
+func TestBorrowers(t *testing.T) {
+	ps := []Problem{
+		{Sheet: "Loans", Row: 5, Field: "amount", Record: ""},                     // Peter's rejected row
+		{Sheet: "Loans", Row: 8, Field: "entreps[0].gender", Record: "GRP-1"},     // a member's cell
+		{Sheet: "Loans", Row: 9, Field: "disburse_date"},                          // the group's loan-level cell
+		{Sheet: "Schedule", Row: 20, Field: "schedule[0].date", Record: "GRP-1"},  // the group's schedule
+		{Sheet: "Schedule", Row: 30, Field: "schedule[0].date", Record: "000200"}, // an individual's schedule
+		{Sheet: "Schedule", Row: 31, Field: "schedule[0].date", Record: "GRP-2"},  // a group with no name
+		{Sheet: "Schedule", Row: 32, Field: "schedule", Record: "nobody"},         // a loan not in the sheet
+		{Sheet: "Loans", Row: 40, Field: "amount"},                                // a row with no name
+	}
+	b := NewBorrowers("Loans", ps)
+	rows := []struct {
+		n                                   int
+		first, last, group, loanID, groupID string
+	}{
+		{4, "Grace", "Nakato", "", "000123", ""},
+		{5, " Peter ", "Otieno", "", "000124", ""},
+		{8, "Sarah", "Nafula", "Tusubira  Group", "000311", "GRP-1"},
+		{9, "Annet", "Auma", "Tusubira Group", "000312", "GRP-1"},
+		{10, "Mercy", "Wanjiru", "", "000200", ""},
+		{11, "A", "One", "", "000401", "GRP-2"},
+		{12, "B", "Two", "", "000402", "GRP-2"},
+		{13, "C", "Three", "", "000403", "GRP-2"},
+		{14, "D", "Four", "", "000404", "GRP-2"},
+		{40, "", "", "", "000500", ""},
+	}
+	for _, r := range rows {
+		if !b.Wants(r.n) {
+			t.Fatalf("Wants(%d) = false with problems on other sheets", r.n)
+		}
+		b.AddRow(r.n, r.first, r.last, r.group, r.loanID, r.groupID)
+	}
+	want := []string{"Peter Otieno", "Sarah Nafula (Tusubira Group)", "Tusubira Group", "Tusubira Group", "Mercy Wanjiru",
+		"A One, B Two, C Three and 1 other", "", ""}
+	for i, p := range ps {
+		if got := b.Name(p); got != want[i] {
+			t.Errorf("Name(%+v) = %q, want %q", p, got, want[i])
+		}
+	}
+	if got := b.Record(ps[0]); got != "000124" {
+		t.Errorf("Record of Peter's row = %q, want 000124", got)
+	}
+	if got := b.Record(ps[2]); got != "GRP-1" {
+		t.Errorf("Record of a group's row = %q, want GRP-1", got)
+	}
+	// Only rows are wanted when every problem is on one: reading stops
+	// after the last.
+	b = NewBorrowers("", []Problem{{Row: 3, Record: "L1"}, {Row: 7}})
+	if !b.Wants(7) || b.Wants(8) {
+		t.Error("Wants does not stop after the last problem's row")
+	}
+	var none *Borrowers
+	if none.Name(ps[0]) != "" || none.Wants(1) {
+		t.Error("a nil Borrowers names someone")
 	}
 }

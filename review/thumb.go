@@ -2,6 +2,7 @@ package review
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"image/jpeg"
 	_ "image/png" // photos may be PNG
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/kiva-partners/kivaconv/kiva"
 )
@@ -47,7 +50,48 @@ type thumb struct {
 // decoded, scaled down with a box filter (transparent parts drawn on white)
 // and encoded as JPEG. The result depends only on the input. Errors say,
 // for the reviewer, why there is no thumbnail.
+//
+// The outcome is remembered by the value's SHA-256 (see thumbMemo): a
+// workbook may give one photo to thousands of loans, and decoding a large
+// one takes half a second.
 func makeThumbnail(dataURI string) (thumb, error) {
+	key := sha256.Sum256([]byte(dataURI))
+	thumbMemo.Lock()
+	m, ok := thumbMemo.m[key]
+	thumbMemo.Unlock()
+	if ok {
+		return m.t, m.err
+	}
+	t, err := buildThumbnail(dataURI)
+	thumbMemo.Lock()
+	if thumbMemo.m == nil {
+		thumbMemo.m = map[[sha256.Size]byte]memoThumb{}
+	}
+	if len(thumbMemo.m) < maxThumbMemo {
+		thumbMemo.m[key] = memoThumb{t, err}
+	}
+	thumbMemo.Unlock()
+	return t, err
+}
+
+// maxThumbMemo bounds the thumbnails remembered (a few kilobytes each).
+const maxThumbMemo = 1024
+
+var thumbMemo struct {
+	sync.Mutex
+	m map[[sha256.Size]byte]memoThumb
+}
+
+type memoThumb struct {
+	t   thumb
+	err error
+}
+
+// thumbBuilds counts the thumbnails built (for the memo's test).
+var thumbBuilds atomic.Int64
+
+func buildThumbnail(dataURI string) (thumb, error) {
+	thumbBuilds.Add(1)
 	data, err := decodeDataURI(dataURI)
 	if err != nil {
 		return thumb{}, err
@@ -145,22 +189,27 @@ func scaleDown(img image.Image, box int) *image.RGBA {
 		}
 		return dst
 	}
-	src := image.NewRGBA(image.Rect(0, 0, sw, sh))
-	draw.Draw(src, src.Bounds(), image.White, image.Point{}, draw.Src)
-	draw.Draw(src, src.Bounds(), img, b.Min, draw.Over)
+	// Other pictures are drawn on white one source row at a time (a
+	// full-size copy would be 200 MB for a 50-megapixel photo), and each
+	// row's pixels are added to the sums of the destination row it falls in.
+	row := image.NewRGBA(image.Rect(0, 0, sw, 1))
+	sums := make([][3]uint64, dw)
 	for dy := 0; dy < dh; dy++ {
-		for dx := 0; dx < dw; dx++ {
-			var s [3]uint64
-			var n uint64
-			for y := ys[dy]; y < ys[dy+1]; y++ {
-				row := src.Pix[y*src.Stride:]
+		clear(sums)
+		for y := ys[dy]; y < ys[dy+1]; y++ {
+			draw.Draw(row, row.Bounds(), image.White, image.Point{}, draw.Src)
+			draw.Draw(row, row.Bounds(), img, image.Point{X: b.Min.X, Y: b.Min.Y + y}, draw.Over)
+			for dx := 0; dx < dw; dx++ {
 				for x := xs[dx]; x < xs[dx+1]; x++ {
-					s[0] += uint64(row[4*x])
-					s[1] += uint64(row[4*x+1])
-					s[2] += uint64(row[4*x+2])
-					n++
+					sums[dx][0] += uint64(row.Pix[4*x])
+					sums[dx][1] += uint64(row.Pix[4*x+1])
+					sums[dx][2] += uint64(row.Pix[4*x+2])
 				}
 			}
+		}
+		for dx := 0; dx < dw; dx++ {
+			n := uint64((xs[dx+1] - xs[dx]) * (ys[dy+1] - ys[dy]))
+			s := sums[dx]
 			dst.SetRGBA(dx, dy, color.RGBA{uint8((s[0] + n/2) / n), uint8((s[1] + n/2) / n), uint8((s[2] + n/2) / n), 255})
 		}
 	}

@@ -212,6 +212,20 @@ type Summary struct {
 	Counts    map[Outcome]int `json:"counts"`
 	// Stopped says why the run stopped early, "" when it did not.
 	Stopped string `json:"stopped,omitempty"`
+	// Refused lists the folders refused whole: when any is, nothing at
+	// all was sent (or, in a dry run, would be).
+	Refused []string `json:"refused,omitempty"`
+	// Marked lists the batches --mark-sent recorded as sent.
+	Marked []Marked `json:"marked_sent,omitempty"`
+}
+
+// Marked is a batch file --mark-sent recorded as sent (found in PA2).
+type Marked struct {
+	Dir  string `json:"dir"`
+	File string `json:"file"`
+	// Already is set when the ledger had it as sent before: nothing was
+	// written.
+	Already bool `json:"already,omitempty"`
 }
 
 // FolderSummary is one folder's part of a Summary.
@@ -359,11 +373,12 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	var marked []Marked
 	if len(opts.MarkSent) > 0 {
 		if opts.DryRun {
 			return nil, errors.New("--mark-sent writes the ledger: it cannot be combined with a dry run")
 		}
-		if err := markSent(plan, opts, target); err != nil {
+		if marked, err = markSent(plan, opts, target); err != nil {
 			return nil, err
 		}
 		// Plan again, from the updated ledgers.
@@ -372,7 +387,12 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		}
 	}
 	sum := newSummary(opts, plan)
+	sum.Marked = marked
 	if len(refused) > 0 {
+		for _, f := range refused {
+			sum.Refused = append(sum.Refused, f.Dir)
+		}
+		sum.count()
 		return sum, &RefusedError{Folders: refused}
 	}
 	if opts.DryRun {
@@ -446,7 +466,8 @@ func (p *Plan) prepare(opts Options, target batch.Target, hc *histCheck) (refuse
 
 // markSent records the files of opts.MarkSent as sent by hand. Each must
 // name an unconfirmed batch file of one of the folders.
-func markSent(plan *Plan, opts Options, target batch.Target) error {
+func markSent(plan *Plan, opts Options, target batch.Target) ([]Marked, error) {
+	var marked []Marked
 	for _, name := range opts.MarkSent {
 		var found *Item
 		var folder *Folder
@@ -454,7 +475,7 @@ func markSent(plan *Plan, opts Options, target batch.Target) error {
 			for _, it := range f.Items {
 				if name == it.File || sameFile(name, f.Path(it)) {
 					if found != nil {
-						return fmt.Errorf("--mark-sent %s: more than one folder has that file; give its path", name)
+						return nil, fmt.Errorf("--mark-sent %s: more than one folder has that file; give its path", name)
 					}
 					found, folder = it, f
 				}
@@ -462,19 +483,20 @@ func markSent(plan *Plan, opts Options, target batch.Target) error {
 		}
 		switch {
 		case found == nil:
-			return fmt.Errorf("--mark-sent %s: no such batch file in the folders given", name)
+			return nil, fmt.Errorf("--mark-sent %s: no such batch file in the folders given", name)
 		case found.Status == StatusSent:
+			marked = append(marked, Marked{Dir: folder.Dir, File: found.File, Already: true})
 			continue // already recorded: nothing to do
 		case found.Status == StatusInvalid && found.wasUnconfirmed() && found.SHA256 != "":
 			// Found in PA2 after it stopped passing a rule while it waited
 			// (reference data pulled since no longer lists its location,
 			// say): Kiva has it all the same.
 		case found.Status != StatusUnconfirmed:
-			return fmt.Errorf("--mark-sent %s: it is %s, not unconfirmed; only a batch whose answer was lost can be marked as sent", name, strings.ReplaceAll(string(found.Status), "_", " "))
+			return nil, fmt.Errorf("--mark-sent %s: it is %s, not unconfirmed; only a batch whose answer was lost can be marked as sent", name, strings.ReplaceAll(string(found.Status), "_", " "))
 		}
 		led, err := batch.OpenLedger(folder.Dir)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		err = led.Append(batch.LedgerEntry{
 			Time: opts.Now().UTC(), File: found.File, SHA256: found.SHA256, State: batch.StateSent,
@@ -485,21 +507,22 @@ func markSent(plan *Plan, opts Options, target batch.Target) error {
 			err = cerr
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if opts.History != nil {
 			t := history.NewTarget(opts.APIURL, target.PartnerID, opts.Audience, opts.Env)
 			id, err := opts.History.Begin(t, history.Request{Time: opts.Now(), Folder: history.FolderID(folder.Dir), File: found.File,
 				Kind: found.Kind, SHA256: found.SHA256, Records: found.Records, LoanIDs: found.LoanIDs})
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if err := opts.History.Resolve(t, id, history.StateSent, "marked as sent by hand (found in PA2)", opts.Now(), found.Kind, found.LoanIDs, found.Borrowers); err != nil {
-				return err
+				return nil, err
 			}
 		}
+		marked = append(marked, Marked{Dir: folder.Dir, File: found.File})
 	}
-	return nil
+	return marked, nil
 }
 
 func sameFile(a, b string) bool {

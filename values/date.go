@@ -43,7 +43,14 @@ const (
 //     English, French, Spanish or Portuguese ("5 Jan 2024", "January 5,
 //     2024", "05-janv.-2024", "5 de enero de 2024", "1er mars 2024").
 //     Anything else ("05/01/2024", even "13/01/2024") is an error whose
-//     hint names the format to declare.
+//     hint says what to write in the cell, then the format to declare; a
+//     converter that knows the column's order reads such dates with
+//     DateInOrder. A day and month in numbers that is off the calendar
+//     ("31/02/2026": 31 can only be the day) is explained as such.
+//
+// Every hint says first what to do in the workbook (make the cell an
+// Excel date, write 2026-11-15), then, after ForMapping, what to change in
+// the mapping.
 //
 // A time of day after a text or ISO date (" 00:00:00", "T10:30:00Z",
 // " 3:15 PM") is ignored, and so is a time zone: the date is the one
@@ -59,7 +66,7 @@ func Date(c input.Cell, formats []string, date1904 bool) (string, error) {
 		}
 		if input.IsTimeFormat(c.Format) {
 			return "", newError(c.Text, "the cell holds a time of day or a duration (format "+c.Format+"), not a date",
-				"type the date in the cell, or format the column as Date in Excel; check that the mapping names the right column")
+				OrForMapping("type the date in the cell, or format the column as Date in Excel", "check that the date field names the right column"))
 		}
 		f, err := storedFloat(c.Text)
 		if err != nil {
@@ -73,7 +80,7 @@ func Date(c input.Cell, formats []string, date1904 bool) (string, error) {
 	case input.Date:
 		s := trimSpace(c.Text)
 		if y, m, d, ok := isoDateTime(s); ok {
-			if e := checkCalendar(c.Text, y, m, d, "YYYY-MM-DD"); e != nil {
+			if e := checkCalendar(c.Text, y, m, d, ""); e != nil {
 				return "", e
 			}
 			return formatDate(y, m, d), nil
@@ -146,7 +153,7 @@ func serialDate(text string, f float64, date1904 bool) (string, *Error) {
 	case day < 1:
 		if f > 0 {
 			return "", newError(text, "the cell holds a time of day, not a date",
-				"the column must hold dates: check that the mapping names the right column")
+				OrForMapping("type the date in the cell, or format it as Date in Excel", "check that the date field names the right column"))
 		}
 		return "", newError(text, "the cell holds the date serial 0 (Excel shows 1900-01-00), which is no date",
 			"fill in the date, or leave the cell empty")
@@ -185,24 +192,51 @@ func validDate(y, m, d int) bool {
 	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m)
 }
 
-// checkCalendar explains why y-m-d, read from text with format, is no date.
-func checkCalendar(text string, y, m, d int, format string) *Error {
+// checkCalendar explains why y-m-d, read from text (how: "as YYYY-MM-DD",
+// "with the format DD/MM/YYYY"), is no date: the message names the month
+// and the day ("February has no 31st day", "2026 is not a leap year").
+func checkCalendar(text string, y, m, d int, how string) *Error {
 	if validDate(y, m, d) {
 		return nil
 	}
-	var why string
+	hint := "check the day and month in the cell"
+	if how != "" {
+		hint += " (read " + how + ")"
+	}
+	return newError(text, strconv.Quote(text)+" is not a calendar date: "+calendarWhy(y, m, d), hint)
+}
+
+// calendarWhy says why y-m-d is not on the calendar.
+func calendarWhy(y, m, d int) string {
 	switch {
 	case y < 1:
-		why = "there is no year 0"
+		return "there is no year 0"
 	case m < 1 || m > 12:
-		why = "there is no month " + strconv.Itoa(m)
+		return "there is no month " + strconv.Itoa(m)
 	case d < 1:
-		why = "there is no day 0"
-	default:
-		why = englishMonths[m] + " " + strconv.Itoa(y) + " has " + strconv.Itoa(daysIn(y, m)) + " days"
+		return "there is no day 0"
+	case d > 31:
+		return "no month has a " + ordinal(d) + " day"
+	case m == 2 && d == 29:
+		return strconv.Itoa(y) + " is not a leap year, so February has no 29th day"
 	}
-	return newError(text, strconv.Quote(text)+" is not a calendar date: "+why,
-		"check the day and the month (read with the format "+format+")")
+	return englishMonths[m] + " has no " + ordinal(d) + " day"
+}
+
+// ordinal writes 1st, 2nd, 3rd, 4th, 11th, 21st, 31st.
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
 }
 
 // textDate reads a text date (see Date).
@@ -226,7 +260,10 @@ func textDate(orig string, formats []string) (string, error) {
 		if !ok {
 			continue
 		}
-		if e := checkCalendar(orig, y, m, d, f.src); e != nil {
+		if e := checkCalendar(orig, y, m, d, "with the format "+f.src); e != nil {
+			if m > 12 && d >= 1 && d <= 12 {
+				e.Hint = OrForMapping(e.Hint, "if the file writes the day and month the other way round, change locale.date_formats (or the field's formats)")
+			}
 			if calErr == nil {
 				calErr = e
 			}
@@ -245,34 +282,187 @@ func textDate(orig string, formats []string) (string, error) {
 	case len(found) == 1:
 		return found[0].iso, nil
 	case len(found) > 1:
-		var parts []string
-		var names []string
+		var parts, names, isos []string
 		for _, r := range found {
 			parts = append(parts, r.iso+" with "+r.format)
 			names = append(names, r.format)
+			isos = append(isos, r.iso)
 		}
 		return "", newError(orig, "ambiguous date "+strconv.Quote(orig)+": it reads as "+strings.Join(parts, " and as "),
-			"keep in locale.date_formats (or the field's formats) only the one the file uses, of "+strings.Join(names, ", "))
+			OrForMapping("make it an Excel date, or write it as YYYY-MM-DD ("+strings.Join(isos, " or ")+")",
+				"keep in locale.date_formats (or the field's formats) only the one the file uses, of "+strings.Join(names, ", ")))
 	case calErr != nil:
 		return "", calErr
 	}
 	// No declared format fits: the unambiguous forms.
 	if y, m, d, ok := isoDate(s, false); ok {
-		if e := checkCalendar(orig, y, m, d, "YYYY-MM-DD"); e != nil {
+		if e := checkCalendar(orig, y, m, d, "as YYYY-MM-DD"); e != nil {
 			return "", e
 		}
 		return formatDate(y, m, d), nil
 	}
 	if y, m, d, ok := namedDate(s); ok {
-		if e := checkCalendar(orig, y, m, d, "a month name"); e != nil {
+		if e := checkCalendar(orig, y, m, d, "as a date with a month name"); e != nil {
 			return "", e
 		}
 		return formatDate(y, m, d), nil
 	}
+	// A day and a month in numbers: a number over 12 tells which is
+	// which, so a date off the calendar (31/02/2026) is explained as one.
+	if len(formats) == 0 {
+		if a, b, y, sep, ok := numericDate(s); ok {
+			if o := orderOf(a, b); o == DayFirst || o == MonthFirst {
+				d, m := a, b
+				if o == MonthFirst {
+					d, m = b, a
+				}
+				if e := checkCalendar(orig, y, m, d, o.how(sep)); e != nil {
+					return "", e
+				}
+			}
+		}
+	}
 	return "", dateError(orig, s, formats)
 }
 
-// dateError explains a text that no format reads.
+// DateOrder is the order of the day and the month in a numeric text date
+// with the year last, such as 03/04/2026.
+type DateOrder uint8
+
+const (
+	// NoOrder: the text is no such date (an ISO date, a month name, a
+	// number, or both numbers over 12), so no order applies.
+	NoOrder DateOrder = iota
+	// DayFirst: 15/11/2026, the first number is over 12.
+	DayFirst
+	// MonthFirst: 11/15/2026, the second number is over 12.
+	MonthFirst
+	// EitherOrder: 03/04/2026, both numbers could be a month: the text
+	// alone cannot tell.
+	EitherOrder
+)
+
+// String is "day first", "month first", "either order" or "no order".
+func (o DateOrder) String() string {
+	switch o {
+	case DayFirst:
+		return "day first"
+	case MonthFirst:
+		return "month first"
+	case EitherOrder:
+		return "either order"
+	}
+	return "no order"
+}
+
+// Layout is the date format of the order with a separator: DD/MM/YYYY,
+// MM-DD-YYYY ("" for EitherOrder and NoOrder).
+func (o DateOrder) Layout(sep byte) string {
+	s := string(sep)
+	switch o {
+	case DayFirst:
+		return "DD" + s + "MM" + s + "YYYY"
+	case MonthFirst:
+		return "MM" + s + "DD" + s + "YYYY"
+	}
+	return ""
+}
+
+// how says how a text was read in the order, for hints.
+func (o DateOrder) how(sep byte) string {
+	return o.String() + ", as " + o.Layout(sep)
+}
+
+// DateOrderOf tells what a text date says about the order of its day and
+// month: for one (after spaces are trimmed) of one or two digits, a
+// separator (/, - or .), one or two digits, the same separator and a
+// four-digit year, with an optional time of day (as Date ignores it),
+// DayFirst when the first number is over 12, MonthFirst when the second
+// is, EitherOrder when neither is; NoOrder for any other text.
+func DateOrderOf(s string) DateOrder {
+	a, b, _, _, ok := numericDate(trimSpace(s))
+	if !ok {
+		return NoOrder
+	}
+	return orderOf(a, b)
+}
+
+// DateSeparator is the separator ('/', '-' or '.') of a text shaped as
+// DateOrderOf describes, or 0 for another text.
+func DateSeparator(s string) byte {
+	_, _, _, sep, ok := numericDate(trimSpace(s))
+	if !ok {
+		return 0
+	}
+	return sep
+}
+
+func orderOf(a, b int) DateOrder {
+	switch {
+	case a > 12 && b > 12:
+		return NoOrder
+	case a > 12:
+		return DayFirst
+	case b > 12:
+		return MonthFirst
+	}
+	return EitherOrder
+}
+
+// numericDate reads D/M/YYYY-shaped text (see DateOrderOf): the first
+// and second numbers, the year and the separator.
+func numericDate(s string) (a, b, y int, sep byte, ok bool) {
+	a, i := readNum(s, 0, false)
+	if a < 0 || i >= len(s) || (s[i] != '/' && s[i] != '-' && s[i] != '.') {
+		return 0, 0, 0, 0, false
+	}
+	sep = s[i]
+	b, i = readNum(s, i+1, false)
+	if b < 0 || i >= len(s) || s[i] != sep || len(s) < i+5 || !digits(s[i+1:i+5]) {
+		return 0, 0, 0, 0, false
+	}
+	y = atoi(s[i+1 : i+5])
+	if !isTimeSuffix(s[i+5:]) {
+		return 0, 0, 0, 0, false
+	}
+	return a, b, y, sep, true
+}
+
+// DateInOrder is Date for a column whose numeric text dates (see
+// DateOrderOf) are known, from the column's other values, to be written
+// in order (DayFirst or MonthFirst): they are read in that order, so
+// 03/04/2026 is 3 April day first. A text whose numbers show the other
+// order is an error. Other cells, and every cell when order is neither
+// DayFirst nor MonthFirst, are read as Date reads them without formats.
+func DateInOrder(c input.Cell, order DateOrder, date1904 bool) (string, error) {
+	if c.Type != input.Text || order != DayFirst && order != MonthFirst {
+		return Date(c, nil, date1904)
+	}
+	s := trimSpace(c.Text)
+	a, b, y, sep, ok := numericDate(s)
+	if !ok {
+		return Date(c, nil, date1904)
+	}
+	if own := orderOf(a, b); own == DayFirst || own == MonthFirst {
+		if own != order {
+			n := max(a, b)
+			return "", newError(c.Text, strconv.Quote(c.Text)+" is written "+own.String()+" (there is no month "+strconv.Itoa(n)+
+				"), but the column's other dates are written "+order.String(),
+				OrForMapping("check the day and month in the cell, or write it as YYYY-MM-DD", "declare the column's format in locale.date_formats"))
+		}
+	}
+	d, m := a, b
+	if order == MonthFirst {
+		d, m = b, a
+	}
+	if e := checkCalendar(c.Text, y, m, d, order.how(sep)); e != nil {
+		return "", e
+	}
+	return formatDate(y, m, d), nil
+}
+
+// dateError explains a text that no format reads. Its hint says first what
+// to do in the workbook, then what to declare in the mapping.
 func dateError(orig, s string, formats []string) *Error {
 	cands := suggestFormats(s)
 	var fs []string
@@ -285,26 +475,30 @@ func dateError(orig, s string, formats []string) *Error {
 		if len(names) > 1 {
 			msg = strconv.Quote(orig) + " does not match any of the date formats " + strings.Join(names, ", ")
 		}
-		hint := "write dates as " + names[0] + " or YYYY-MM-DD"
+		hint := "make it an Excel date, or write it as " + names[0] + " or YYYY-MM-DD"
 		if len(fs) > 0 {
-			hint += ", or add " + orList(fs) + " to locale.date_formats (or the field's formats) in the mapping"
+			hint = OrForMapping(hint, "add "+orList(fs)+" to locale.date_formats (or the field's formats)")
 		}
 		return newError(orig, msg, hint)
 	}
 	switch {
 	case len(cands) == 1:
-		return newError(orig, "ambiguous date "+strconv.Quote(orig)+": the mapping declares no date format",
-			"it would read as "+cands[0].iso+" with "+cands[0].format+": declare locale.date_formats: "+fs[0]+" in the mapping")
+		return newError(orig, strconv.Quote(orig)+" needs a declared date format (with "+cands[0].format+" it would read as "+cands[0].iso+")",
+			OrForMapping("make it an Excel date, or write it as "+cands[0].iso, "declare locale.date_formats: "+fs[0]))
 	case len(cands) > 1:
-		return newError(orig, "ambiguous date "+strconv.Quote(orig)+": the mapping declares no date format",
-			"declare locale.date_formats: "+orList(fs)+" in the mapping")
+		var parts []string
+		for _, c := range cands {
+			parts = append(parts, c.iso+" ("+c.format+")")
+		}
+		return newError(orig, "ambiguous date "+strconv.Quote(orig)+": it reads as "+strings.Join(parts, " or as ")+", and the mapping declares no date format",
+			OrForMapping("make it an Excel date, or write it as YYYY-MM-DD ("+cands[0].iso+" if it is "+cands[0].format+")", "declare locale.date_formats: "+orList(fs)))
 	}
 	if n, err := strconv.Atoi(s); err == nil && n > 0 && n <= maxSerial1900 && len(s) <= 7 {
 		return newError(orig, strconv.Quote(orig)+" is not a date",
 			"it looks like an Excel date serial: format the column as Date in Excel before exporting, or write dates as YYYY-MM-DD")
 	}
 	return newError(orig, strconv.Quote(orig)+" is not a date",
-		"write dates as YYYY-MM-DD, or declare their format in locale.date_formats (e.g. [DD/MM/YYYY]) in the mapping")
+		OrForMapping("make it an Excel date, or write it as YYYY-MM-DD", "declare the file's format in locale.date_formats (e.g. [DD/MM/YYYY])"))
 }
 
 // orList writes "A (or B, or C)".

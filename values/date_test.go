@@ -233,29 +233,32 @@ func TestTextDatesUndeclared(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct{ in, msg, hint string }{
-		{"05/01/2024", `ambiguous date "05/01/2024"`, "declare locale.date_formats: [DD/MM/YYYY] (or [MM/DD/YYYY]) in the mapping"},
+		{"05/01/2024", `ambiguous date "05/01/2024": it reads as 2024-01-05 (DD/MM/YYYY) or as 2024-05-01 (MM/DD/YYYY)`, "make it an Excel date, or write it as YYYY-MM-DD (2024-01-05 if it is DD/MM/YYYY); or, for whoever maintains the mapping: declare locale.date_formats: [DD/MM/YYYY] (or [MM/DD/YYYY])"},
 		{"5/1/2024", "ambiguous date", "[D/M/YYYY] (or [M/D/YYYY])"},
-		{"13/01/2024", `ambiguous date "13/01/2024"`, "it would read as 2024-01-13 with DD/MM/YYYY: declare locale.date_formats: [DD/MM/YYYY] in the mapping"},
-		{"01/13/2024", "ambiguous date", "2024-01-13 with MM/DD/YYYY"},
+		// Unambiguous, but without a column to confirm the order: convert
+		// reads them with DateInOrder.
+		{"13/01/2024", `"13/01/2024" needs a declared date format (with DD/MM/YYYY it would read as 2024-01-13)`, "make it an Excel date, or write it as 2024-01-13; or, for whoever maintains the mapping: declare locale.date_formats: [DD/MM/YYYY]"},
+		{"01/13/2024", "with MM/DD/YYYY it would read as 2024-01-13", "[MM/DD/YYYY]"},
 		{"05.01.2024", "ambiguous date", "[DD.MM.YYYY] (or [MM.DD.YYYY])"},
 		{"05-01-2024", "ambiguous date", "[DD-MM-YYYY] (or [MM-DD-YYYY])"},
 		{"05/01/24", "ambiguous date", "[DD/MM/YY] (or [MM/DD/YY], or [YY/MM/DD])"},
 		{"24/01/05", "ambiguous date", "[YY/MM/DD]"},
 		{"05/01/2024 00:00:00", "ambiguous date", "[DD/MM/YYYY]"},
-		{"05-Jan-24", "ambiguous date", "[DD-MMM-YY]"},
-		{"Jan 5, 24", "ambiguous date", "[MMM D, YY]"},
-		{"20240105", "ambiguous date", "[YYYYMMDD]"},
-		{"2024.01.05", "ambiguous date", "[YYYY.MM.DD]"},
+		{"05-Jan-24", "needs a declared date format", "[DD-MMM-YY]"},
+		{"Jan 5, 24", "needs a declared date format", "[MMM D, YY]"},
+		{"20240105", "needs a declared date format", "[YYYYMMDD]"},
+		{"2024.01.05", "needs a declared date format", "[YYYY.MM.DD]"},
 		{"45296", `"45296" is not a date`, "Excel date serial"},
 		{"hello", `"hello" is not a date`, "YYYY-MM-DD"},
-		{"32/13/2024", "is not a date", "YYYY-MM-DD"},
-		{"2024-02-30", "not a calendar date: February 2024 has 29 days", "check the day and the month"},
-		{"2023-02-29", "February 2023 has 28 days", ""},
+		{"32/13/2024", "is not a date", "make it an Excel date, or write it as YYYY-MM-DD; or, for whoever maintains the mapping: declare"},
+		{"2024-02-30", "not a calendar date: February has no 30th day", "check the day and month in the cell (read as YYYY-MM-DD)"},
+		{"2023-02-29", "2023 is not a leap year, so February has no 29th day", ""},
+		{"2024-01-32", "no month has a 32nd day", ""},
 		{"2024-13-01", "there is no month 13", ""},
 		{"2024-00-10", "there is no month 0", ""},
 		{"2024-01-00", "there is no day 0", ""},
 		{"0000-01-01", "there is no year 0", ""},
-		{"31 Feb 2024", "February 2024 has 29 days", ""},
+		{"31 Feb 2024", "February has no 31st day", "with a month name"},
 		{"2024-01-05 25:00", "is not a date", ""},
 		{"2024-01-05 garbage", "is not a date", ""},
 		{"2024-01-05T", "is not a date", ""},
@@ -321,10 +324,11 @@ func TestTextDatesDeclared(t *testing.T) {
 		in, msg, hint string
 	}{
 		{[]string{"DD/MM/YYYY", "MM/DD/YYYY"}, "05/01/2024", "ambiguous date \"05/01/2024\": it reads as 2024-01-05 with DD/MM/YYYY and as 2024-05-01 with MM/DD/YYYY", "keep in locale.date_formats"},
-		{[]string{"DD/MM/YYYY"}, "31/02/2024", "not a calendar date: February 2024 has 29 days", "read with the format DD/MM/YYYY"},
-		{[]string{"DD/MM/YYYY"}, "01/13/2024", "there is no month 13", "DD/MM/YYYY"},
+		{[]string{"DD/MM/YYYY"}, "31/02/2024", "not a calendar date: February has no 31st day", "check the day and month in the cell (read with the format DD/MM/YYYY)"},
+		{[]string{"DD/MM/YYYY"}, "29/02/2026", "2026 is not a leap year", "check the day and month in the cell"},
+		{[]string{"DD/MM/YYYY"}, "01/13/2024", "there is no month 13", "check the day and month in the cell (read with the format DD/MM/YYYY); or, for whoever maintains the mapping: if the file writes the day and month the other way round, change locale.date_formats"},
 		{[]string{"DD/MM/YYYY"}, "05.01.2024", `"05.01.2024" does not match the date format DD/MM/YYYY`, "add [DD.MM.YYYY] (or [MM.DD.YYYY]) to locale.date_formats"},
-		{[]string{"DD/MM/YYYY", "YYYYMMDD"}, "05-01-2024", "does not match any of the date formats DD/MM/YYYY, YYYYMMDD", "write dates as DD/MM/YYYY"},
+		{[]string{"DD/MM/YYYY", "YYYYMMDD"}, "05-01-2024", "does not match any of the date formats DD/MM/YYYY, YYYYMMDD", "make it an Excel date, or write it as DD/MM/YYYY"},
 		{[]string{"DD/MM/YYYY"}, "05/01/24", "does not match", "[DD/MM/YY]"},
 		{[]string{"DD/MM/YYYY"}, "005/01/2024", "does not match", ""},
 		{[]string{"DD/MM/YYYY"}, "05/01/20245", "does not match", ""},
@@ -332,7 +336,7 @@ func TestTextDatesDeclared(t *testing.T) {
 		{[]string{"DD/MM/YY"}, "05/01/2024", "does not match", ""},
 		{[]string{"YYYYMMDD"}, "2024015", "does not match", ""},
 		{[]string{"DD-MMM-YYYY"}, "05-Foo-2024", "does not match", ""},
-		{[]string{"DD/MM/YYYY"}, "hello", "does not match", "write dates as DD/MM/YYYY or YYYY-MM-DD"},
+		{[]string{"DD/MM/YYYY"}, "hello", "does not match", "make it an Excel date, or write it as DD/MM/YYYY or YYYY-MM-DD"},
 	} {
 		_, err := Date(text(tc.in), formats(t, tc.fs...), false)
 		if err == nil {
@@ -389,5 +393,150 @@ func TestParseDateFormat(t *testing.T) {
 		if got, err := Date(text("05/01/2024"), []string{f}, false); err != nil || got != "2024-01-05" {
 			t.Fatalf("Date with format %q = %q, %v", f, got, err)
 		}
+	}
+}
+
+// A day and a month in numbers off the calendar is explained by its month
+// and day, with or without a declared format: a number over 12 tells which
+// is the day.
+func TestDateOffCalendar(t *testing.T) {
+	for _, tc := range []struct {
+		fs            []string
+		in, msg, hint string
+	}{
+		{nil, "31/02/2026", `"31/02/2026" is not a calendar date: February has no 31st day`, "check the day and month in the cell (read day first, as DD/MM/YYYY)"},
+		{nil, "02/31/2026", "February has no 31st day", "read month first, as MM/DD/YYYY"},
+		{nil, "29/02/2026", "2026 is not a leap year, so February has no 29th day", "check the day and month in the cell"},
+		{nil, "02/29/2026", "2026 is not a leap year", "month first"},
+		{nil, "29/02/2100", "2100 is not a leap year", ""},
+		{nil, "31-04-2026", "April has no 31st day", "read day first, as DD-MM-YYYY"},
+		{nil, "31.06.2026 10:00", "June has no 31st day", "DD.MM.YYYY"},
+		{nil, "30/02/2024", "February has no 30th day", ""},
+		{[]string{"DD/MM/YYYY"}, "31/02/2026", "February has no 31st day", "check the day and month in the cell (read with the format DD/MM/YYYY)"},
+		{[]string{"MM/DD/YYYY"}, "02/29/2026", "2026 is not a leap year", "read with the format MM/DD/YYYY"},
+		{[]string{"DD/MM/YYYY"}, "31/09/2026", "September has no 31st day", ""},
+		// Both numbers over 12, or none: no day to name.
+		{nil, "32/13/2026", `"32/13/2026" is not a date`, ""},
+		{nil, "00/05/2026", `"00/05/2026" is not a date`, ""},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			_, err := Date(text(tc.in), formats(t, tc.fs...), false)
+			if err == nil {
+				t.Fatalf("Date(%q, %v) succeeded", tc.in, tc.fs)
+			}
+			checkErr(t, err, tc.msg, tc.hint)
+		})
+	}
+	// Valid unambiguous dates still need a format without a column.
+	for _, in := range []string{"29/02/2024", "15/11/2026", "11/15/2026"} {
+		_, err := Date(text(in), nil, false)
+		checkErr(t, err, "needs a declared date format", "make it an Excel date")
+	}
+}
+
+func TestOrdinal(t *testing.T) {
+	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th",
+		21: "21st", 22: "22nd", 23: "23rd", 29: "29th", 30: "30th", 31: "31st", 32: "32nd", 111: "111th"} {
+		if got := ordinal(n); got != want {
+			t.Errorf("ordinal(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestDateOrderOf(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want DateOrder
+		sep  byte
+	}{
+		{"15/11/2026", DayFirst, '/'},
+		{"11/15/2026", MonthFirst, '/'},
+		{"03/04/2026", EitherOrder, '/'},
+		{"3/4/2026", EitherOrder, '/'},
+		{"12/12/2026", EitherOrder, '/'},
+		{"13-01-2026", DayFirst, '-'},
+		{"01.13.2026", MonthFirst, '.'},
+		{" 15/11/2026 ", DayFirst, '/'},
+		{"15/11/2026 00:00:00", DayFirst, '/'},
+		{"11/15/2026 3:15 PM", MonthFirst, '/'},
+		{"31/02/2026", DayFirst, '/'}, // off the calendar, but 31 is a day
+		{"00/05/2026", EitherOrder, '/'},
+		{"32/13/2026", NoOrder, '/'}, // neither number is a month
+		{"15/11/26", NoOrder, 0},     // two-digit years read three ways
+		{"15/11-2026", NoOrder, 0},
+		{"15/11/20261", NoOrder, 0},
+		{"015/11/2026", NoOrder, 0},
+		{"15//2026", NoOrder, 0},
+		{"2026-11-15", NoOrder, 0},
+		{"15 Nov 2026", NoOrder, 0},
+		{"15112026", NoOrder, 0},
+		{"15/11/2026x", NoOrder, 0},
+		{"", NoOrder, 0},
+	} {
+		if got := DateOrderOf(tc.in); got != tc.want {
+			t.Errorf("DateOrderOf(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+		if got := DateSeparator(tc.in); got != tc.sep {
+			t.Errorf("DateSeparator(%q) = %q, want %q", tc.in, got, tc.sep)
+		}
+	}
+	equalStr := func(what, got, want string) {
+		if got != want {
+			t.Errorf("%s = %q, want %q", what, got, want)
+		}
+	}
+	equalStr("DayFirst.Layout('/')", DayFirst.Layout('/'), "DD/MM/YYYY")
+	equalStr("MonthFirst.Layout('-')", MonthFirst.Layout('-'), "MM-DD-YYYY")
+	equalStr("EitherOrder.Layout('/')", EitherOrder.Layout('/'), "")
+	equalStr("EitherOrder.String()", EitherOrder.String(), "either order")
+	equalStr("NoOrder.String()", NoOrder.String(), "no order")
+}
+
+func TestDateInOrder(t *testing.T) {
+	for _, tc := range []struct {
+		c     input.Cell
+		order DateOrder
+		want  string
+	}{
+		{text("03/04/2026"), DayFirst, "2026-04-03"},
+		{text("03/04/2026"), MonthFirst, "2026-03-04"},
+		{text("3/4/2026 00:00:00"), DayFirst, "2026-04-03"},
+		{text("15/11/2026"), DayFirst, "2026-11-15"},
+		{text("11/15/2026"), MonthFirst, "2026-11-15"},
+		{text("12.11.2026"), DayFirst, "2026-11-12"},
+		{text("29/02/2024"), DayFirst, "2024-02-29"},
+		// Other forms read as without formats.
+		{text("2026-11-15"), DayFirst, "2026-11-15"},
+		{text("15 Nov 2026"), MonthFirst, "2026-11-15"},
+		{dateNum("46341", "dd/mm/yyyy"), MonthFirst, "2026-11-15"},
+		{input.Cell{Type: input.Date, Text: "2026-11-15T00:00:00"}, DayFirst, "2026-11-15"},
+	} {
+		got, err := DateInOrder(tc.c, tc.order, false)
+		if err != nil || got != tc.want {
+			t.Errorf("DateInOrder(%q, %v) = %q, %v; want %s", tc.c.Text, tc.order, got, err, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		c         input.Cell
+		order     DateOrder
+		msg, hint string
+	}{
+		{text("11/15/2026"), DayFirst, `"11/15/2026" is written month first (there is no month 15), but the column's other dates are written day first`, "check the day and month in the cell"},
+		{text("15/11/2026"), MonthFirst, "written day first", ""},
+		{text("31/02/2026"), DayFirst, "February has no 31st day", "check the day and month in the cell (read day first, as DD/MM/YYYY)"},
+		{text("02/30/2026"), MonthFirst, "February has no 30th day", "month first, as MM/DD/YYYY"},
+		{text("29/02/2026"), DayFirst, "2026 is not a leap year", ""},
+		{text("32/13/2026"), DayFirst, "there is no month 13", ""},
+		// Without an order, what Date says.
+		{text("03/04/2026"), EitherOrder, `ambiguous date "03/04/2026"`, "make it an Excel date"},
+		{text("03/04/2026"), NoOrder, "ambiguous date", ""},
+		{text("hello"), DayFirst, "is not a date", ""},
+	} {
+		_, err := DateInOrder(tc.c, tc.order, false)
+		if err == nil {
+			t.Errorf("DateInOrder(%q, %v) succeeded", tc.c.Text, tc.order)
+			continue
+		}
+		checkErr(t, err, tc.msg, tc.hint)
 	}
 }

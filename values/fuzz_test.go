@@ -78,7 +78,9 @@ func FuzzDate(f *testing.F) {
 	for _, s := range []string{"2024-01-05", "2024/1/5", "05/01/2024", "13/01/2024", "5 Jan 2024", "January 5, 2024",
 		"05-Jan-24", "1er mars 2024", "5 de enero de 2024", "2024-01-05T10:00:00+02:00", "2024-01-05 3:15 PM",
 		"20240105", "31/02/2024", "45296", "0000-01-01", "9999-12-31", "5th of May 2024", "05.01.2024 00:00:00",
-		"2014-01-16T15:59:59.99999979045242400", "2024-12-31T23:59:59.9996+01:00", "2024-01-05T24:00:00"} {
+		"2014-01-16T15:59:59.99999979045242400", "2024-12-31T23:59:59.9996+01:00", "2024-01-05T24:00:00",
+		"15/11/2026", "11/15/2026 3:15 PM", "03.04.2026", "29/02/2026", "02/29/2024", "31-04-2026", "32/13/2026", "00/05/2026",
+		"1/1/0000", " 15/11/2026\u00a0"} {
 		for i := range fuzzFormats {
 			f.Add(s, uint8(i), false)
 		}
@@ -96,6 +98,26 @@ func FuzzDate(f *testing.F) {
 			}
 			if again, err := Date(text(got), nil, false); err != nil || again != got {
 				t.Fatalf("Date(%q) = %q does not read back: %q, %v", s, got, again, err)
+			}
+		}
+		// Read in a column's order: a calendar date that reads back, or a
+		// *Error; a text no order applies to reads as without formats.
+		own := DateOrderOf(s)
+		for _, o := range []DateOrder{DayFirst, MonthFirst, EitherOrder} {
+			got, err := DateInOrder(text(s), o, date1904)
+			if err != nil {
+				checkFuzzErr(t, err)
+			} else if again, err := Date(text(got), nil, false); err != nil || again != got {
+				t.Fatalf("DateInOrder(%q, %v) = %q does not read back: %q, %v", s, o, got, again, err)
+			}
+			if (own == DayFirst || own == MonthFirst) && o != own && o != EitherOrder && err == nil {
+				t.Fatalf("DateInOrder(%q, %v) = %q, but the text is %v", s, o, got, own)
+			}
+			if own == NoOrder {
+				want, werr := Date(text(s), nil, date1904)
+				if got != want || (err == nil) != (werr == nil) {
+					t.Fatalf("DateInOrder(%q, %v) = %q, %v; Date without formats = %q, %v", s, o, got, err, want, werr)
+				}
 			}
 		}
 		// Any text as a format: validated, never a panic.

@@ -78,18 +78,18 @@ func numberID(c input.Cell) (string, *Error) {
 	}
 	if input.IsDateFormat(c.Format) {
 		return "", newError(c.Text, "the ID cell is formatted as a date",
-			"format the column as Text in Excel and retype the IDs, or check that the mapping names the right column")
+			OrForMapping("format the column as Text in Excel and retype the IDs", "check that this field reads the right column"))
 	}
 	if t[0] == '+' {
 		t = t[1:]
 	}
 	if t[0] == '-' && f != 0 {
 		return "", newError(c.Text, "the ID "+quote(c)+" is a negative number",
-			"check that the mapping names the right column: IDs are not negative")
+			OrForMapping("IDs are not negative: check the cell, and that the IDs are in the right column", "check that this field reads the right column"))
 	}
 	t = strings.TrimPrefix(t, "-")
 	notWhole := newError(c.Text, "the ID "+quote(c)+" is not a whole number",
-		"IDs are whole: check the cell, or that the mapping names the right column")
+		OrForMapping("IDs are whole numbers: check the cell, and that the IDs are in the right column", "check that this field reads the right column"))
 	mant, _, hasExp := strings.Cut(strings.ToUpper(t), "E")
 	if hasExp {
 		if f != math.Trunc(f) {

@@ -34,7 +34,9 @@ var thousandsChoices = []string{"", ",", ".", " ", "'", "\u00a0", "\u202f"}
 // NewLocale validates a decimal separator ("" means "."), a thousands
 // separator (see Locale.Thousands) and optional currency marks (see
 // Locale.Currency). The errors are *Error values whose Value is the
-// offending setting.
+// offending setting; they concern the mapping file alone and reach only
+// its author (when the mapping is read), so their hints are mapping
+// advice, without the workbook-first wording of cell hints.
 func NewLocale(decimal, thousands string, currency ...string) (Locale, error) {
 	var loc Locale
 	switch decimal {

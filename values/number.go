@@ -42,6 +42,7 @@ func Decimal(c input.Cell, loc Locale) (decimal.Decimal, error) {
 		return numberCell(c.Text)
 	case input.Text:
 		if !loc.valid() {
+			// A programming error, not a workbook's.
 			return decimal.Decimal{}, newError(c.Text, "invalid locale", "build the Locale with NewLocale")
 		}
 		d, err := parseText(c.Text, loc)
@@ -67,7 +68,7 @@ func Integer(c input.Cell, loc Locale) (int64, error) {
 	b := d.BigInt()
 	if !b.IsInt64() {
 		return 0, newError(c.Text, "the number "+quote(c)+" is too large",
-			"check the column: whole numbers here are at most 9223372036854775807")
+			"check the cell: whole numbers here are at most 9223372036854775807")
 	}
 	return b.Int64(), nil
 }
@@ -95,16 +96,20 @@ func notA(what string, c input.Cell) *Error {
 		if c.Text == "1" || strings.EqualFold(c.Text, "true") {
 			v = "TRUE"
 		}
-		return newError(c.Text, "the cell holds the boolean "+v+", not "+what,
-			"check that the mapping names the right column")
+		return newError(c.Text, "the cell holds the boolean "+v+", not "+what, wrongKindHint(what))
 	case input.Date:
-		return newError(c.Text, "the cell holds the date "+c.Text+", not "+what,
-			"check that the mapping names the right column")
+		return newError(c.Text, "the cell holds the date "+c.Text+", not "+what, wrongKindHint(what))
 	case input.Number:
-		return newError(c.Text, "the cell holds the number "+quote(c)+", not "+what,
-			"check that the mapping names the right column")
+		return newError(c.Text, "the cell holds the number "+quote(c)+", not "+what, wrongKindHint(what))
 	}
 	return newError(c.Text, strconv.Quote(c.Text)+" is not "+what, "")
+}
+
+// wrongKindHint is the hint for a cell of the wrong kind: usually the
+// value is in the wrong column, or the mapping reads the wrong one.
+func wrongKindHint(what string) string {
+	return OrForMapping("type "+what+" in the cell (or check that the value is in the right column)",
+		"check that this field reads the right column")
 }
 
 // isStoredNumber reports whether s has the form a workbook uses for number
@@ -404,14 +409,15 @@ func sepSetting(r rune) string {
 // is meant cannot be known, so the hint names both settings.
 func foreignSeparator(orig string, r rune) *Error {
 	msg := "cannot read " + strconv.Quote(orig) + " as a number: the mapping declares no " + sepName(r) + " in numbers"
-	var hint string
+	workbook := "type the number without the " + sepName(r) + " (format the column as Number in Excel)"
+	var mapping string
 	switch r {
 	case ',', '.':
-		hint = "set locale.thousands: " + sepSetting(r) + " if the " + sepName(r) + " groups thousands (1" + string(r) + "234 = 1234), or locale.decimal: " + sepSetting(r) + " if it separates the decimals (1" + string(r) + "5 = 1.5)"
+		mapping = "set locale.thousands: " + sepSetting(r) + " if the " + sepName(r) + " groups thousands (1" + string(r) + "234 = 1234), or locale.decimal: " + sepSetting(r) + " if it separates the decimals (1" + string(r) + "5 = 1.5)"
 	default:
-		hint = "set locale.thousands: " + sepSetting(r) + " if the " + sepName(r) + " groups thousands, or remove it from the column"
+		mapping = "set locale.thousands: " + sepSetting(r) + " if the " + sepName(r) + " groups thousands"
 	}
-	return newError(orig, msg, hint)
+	return newError(orig, msg, OrForMapping(workbook, mapping))
 }
 
 func twoDecimals(orig string, loc Locale) *Error {
@@ -421,13 +427,15 @@ func twoDecimals(orig string, loc Locale) *Error {
 		other = "."
 	}
 	return newError(orig, "cannot read "+strconv.Quote(orig)+" as a number: the decimal separator "+strconv.Quote(d)+" appears twice",
-		"if the "+sepName(rune(d[0]))+" groups thousands, set locale.thousands: "+strconv.Quote(d)+" and locale.decimal: "+strconv.Quote(other))
+		OrForMapping("type the number like "+loc.example()+" (format the column as Number in Excel)",
+			"if the "+sepName(rune(d[0]))+" groups thousands, set locale.thousands: "+strconv.Quote(d)+" and locale.decimal: "+strconv.Quote(other)))
 }
 
 func groupAfterDecimal(orig string, loc Locale, r rune) *Error {
 	d := string(loc.decimal())
 	return newError(orig, "cannot read "+strconv.Quote(orig)+" as a number: the thousands separator "+sepSetting(r)+" comes after the decimal separator "+strconv.Quote(d),
-		"if the number is written "+swapped(loc).example()+" style, set locale.decimal: "+strconv.Quote(string(swapped(loc).decimal()))+" and locale.thousands: "+sepSetting(rune(d[0])))
+		OrForMapping("type the number like "+loc.example()+" (format the column as Number in Excel)",
+			"if numbers are written "+swapped(loc).example()+" style, set locale.decimal: "+strconv.Quote(string(swapped(loc).decimal()))+" and locale.thousands: "+sepSetting(rune(d[0]))))
 }
 
 // swapped is the locale with the roles of dot and comma exchanged.
@@ -440,12 +448,15 @@ func swapped(loc Locale) Locale {
 
 func badGrouping(orig string, loc Locale) *Error {
 	msg := "cannot read " + strconv.Quote(orig) + " as a number: its thousands separators are misplaced"
-	hint := "group digits by three (" + Locale{Decimal: loc.decimal(), Thousands: loc.Thousands}.example() + "), or check locale.decimal and locale.thousands in the mapping"
+	example := Locale{Decimal: loc.decimal(), Thousands: loc.Thousands}.example()
+	hint := OrForMapping("group the digits by three, like "+example+" (format the column as Number in Excel)",
+		"check locale.decimal and locale.thousands")
 	// "12,50" with thousands "," most likely is a decimal comma.
 	t := loc.Thousands
 	if (t == "," || t == ".") && strings.Count(orig, t) == 1 && !strings.ContainsRune(orig, rune(loc.decimal())) {
-		hint = "if the " + sepName(rune(t[0])) + " separates the decimals, set locale.decimal: " + strconv.Quote(t) +
-			" (and locale.thousands to another separator or \"\"); otherwise group digits by three"
+		hint = OrForMapping("type the number like "+example+" (format the column as Number in Excel)",
+			"if the "+sepName(rune(t[0]))+" separates the decimals, set locale.decimal: "+strconv.Quote(t)+
+				" (and locale.thousands to another separator or \"\")")
 	}
 	return newError(orig, msg, hint)
 }
@@ -453,14 +464,15 @@ func badGrouping(orig string, loc Locale) *Error {
 // notNumber explains a character that has no place in a number.
 func notNumber(orig, body string, loc Locale) *Error {
 	if mark := currencyMark(body); mark != "" {
-		hint := "remove the currency mark from the column (format it as Number in Excel), or list " + strconv.Quote(mark) + " under locale.currency_symbols in the mapping"
+		hint := OrForMapping("type the amount as a number without the currency mark (format the column as Number in Excel)",
+			"list "+strconv.Quote(mark)+" under locale.currency_symbols")
 		return newError(orig, "cannot read "+strconv.Quote(orig)+" as a number: it has the currency mark "+strconv.Quote(mark), hint)
 	}
 	if strings.ContainsRune(body, '%') {
 		return newError(orig, "cannot read "+strconv.Quote(orig)+" as a number: it has a percent sign",
-			"write the number without % (format the column as Number in Excel)")
+			"type the number without % (format the column as Number in Excel)")
 	}
-	return newError(orig, strconv.Quote(orig)+" is not a number", "write numbers like "+loc.example())
+	return newError(orig, strconv.Quote(orig)+" is not a number", "type a number, like "+loc.example())
 }
 
 // currencyMark finds letters or currency symbols before or after the

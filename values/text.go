@@ -51,7 +51,10 @@ func Text(c input.Cell) (string, error) {
 	return "", notA("text", c)
 }
 
-const encodingHint = "open the file with --encoding windows-1252 (or the encoding it was saved in), or re-save it as UTF-8"
+// utf8Workbook is the workbook part of the encoding hints.
+const utf8Workbook = "save the file again as UTF-8 (in Excel: Save As, CSV UTF-8)"
+
+var encodingHint = OrForSetup(utf8Workbook, "open the file with --encoding windows-1252 (or the encoding it was saved in)")
 
 // cleanText checks and normalises text (see Text).
 func cleanText(orig string) (string, *Error) {
@@ -84,7 +87,7 @@ func cleanText(orig string) (string, *Error) {
 				"remove it in Excel (=CLEAN() removes such characters)")
 		case r >= 0x80 && r <= 0x9f:
 			return "", newError(orig, fmt.Sprintf("the text contains the control character U+%04X: the file is probably Windows-1252 read as ISO-8859-1", r),
-				"open the file with --encoding windows-1252, or re-save it as UTF-8")
+				OrForSetup(utf8Workbook, "open the file with --encoding windows-1252"))
 		case (prev == 'Ã' || prev == 'Â') && isCP1252Continuation(r),
 			prev2 == 'â' && prev == '€' && isCP1252Continuation(r):
 			seq := string(prev) + string(r)
@@ -92,7 +95,7 @@ func cleanText(orig string) (string, *Error) {
 				seq = string(prev2) + seq
 			}
 			return "", newError(orig, "the text contains "+strconv.Quote(seq)+": UTF-8 text was read as Windows-1252",
-				"open the file with --encoding utf-8, or re-save it as UTF-8")
+				OrForSetup(utf8Workbook, "open the file with --encoding utf-8"))
 		}
 		prev2, prev = prev, r
 	}

@@ -43,7 +43,7 @@ func TestText(t *testing.T) {
 		msg, hint string
 	}{
 		{text("Caf\xe9"), "not valid UTF-8", "--encoding windows-1252"},
-		{text("Caf\ufffd"), "the text contains a replacement character (\ufffd): the file was probably saved in another encoding", "--encoding windows-1252 (or the encoding it was saved in), or re-save it as UTF-8"},
+		{text("Caf\ufffd"), "the text contains a replacement character (\ufffd): the file was probably saved in another encoding", "save the file again as UTF-8 (in Excel: Save As, CSV UTF-8); or, for whoever set up kivaconv: open the file with --encoding windows-1252 (or the encoding it was saved in)"},
 		{text("a\x00b"), "control character U+0000", "CLEAN"},
 		{text("a\x1bb"), "control character U+001B", ""},
 		{text("a\x7fb"), "control character U+007F", ""},

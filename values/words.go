@@ -62,7 +62,7 @@ func Bool(c input.Cell, words map[string]bool) (bool, error) {
 	v, found, conflict := lookup(words, s, key)
 	if conflict != "" {
 		return false, newError(c.Text, strconv.Quote(s)+" is both true and false in the mapping's values ("+conflict+")",
-			"keep one of them in the mapping")
+			OrForMapping("type yes or no instead", "keep only one of them under the field's values"))
 	}
 	if found {
 		return v, nil
@@ -73,11 +73,16 @@ func Bool(c input.Cell, words map[string]bool) (bool, error) {
 	if v, ok := boolWords[key]; ok && key != "" {
 		return v, nil
 	}
-	hint := "use one of " + boolVocabulary
-	if len(words) > 0 {
-		hint += ", or of the mapping's words " + strings.Join(sortedKeys(words), ", ")
+	extra := make(map[string]bool, len(words))
+	for w, v := range words {
+		if b, ok := boolWords[Key(w)]; !ok || b != v {
+			if b, ok := boolSymbols[trimSpace(w)]; !ok || b != v {
+				extra[w] = v // not already in the built-in vocabulary
+			}
+		}
 	}
-	hint += "; or map " + strconv.Quote(s) + " under the field's values in the mapping"
+	hint := OrForMapping("type one of "+boolVocabulary+alsoAccepted(extra),
+		"map "+strconv.Quote(s)+" to true or false under the field's values")
 	what := strconv.Quote(s)
 	if c.Type == input.Number {
 		what = "the number " + s
@@ -103,8 +108,12 @@ func Enum(c input.Cell, values map[string]string, allowed []string) (string, err
 	}
 	result, mapped, conflict := lookup(values, raw, Key(raw))
 	if conflict != "" {
+		workbook := "type another word for it"
+		if len(allowed) > 0 {
+			workbook = "type one of " + strings.Join(allowed, ", ") + " instead"
+		}
 		return "", newError(c.Text, strconv.Quote(raw)+" has several meanings in the mapping's values ("+conflict+")",
-			"keep one of them in the mapping")
+			OrForMapping(workbook, "keep only one of them under the field's values"))
 	}
 	if !mapped {
 		result = raw
@@ -131,18 +140,23 @@ func Enum(c input.Cell, values map[string]string, allowed []string) (string, err
 	list := strings.Join(allowed, ", ")
 	if len(match) > 1 {
 		return "", newError(c.Text, strconv.Quote(result)+" could be any of "+strings.Join(match, ", "),
-			"write it exactly as one of "+list)
+			"type it exactly as one of "+list)
 	}
 	if mapped {
 		return "", newError(c.Text, strconv.Quote(raw)+" is mapped to "+strconv.Quote(result)+", which is not an accepted value",
-			"fix the field's values in the mapping: accepted are "+list)
+			OrForMapping("type one of "+list+" instead", "map "+strconv.Quote(raw)+" to one of them under the field's values"))
 	}
-	hint := "use one of " + list
-	if len(values) > 0 {
-		hint += ", or of the mapping's words " + strings.Join(sortedKeys(values), ", ")
-	}
-	hint += "; or map " + strconv.Quote(raw) + " to one of them under the field's values in the mapping"
+	hint := OrForMapping("type one of "+list+alsoAccepted(values),
+		"map "+strconv.Quote(raw)+" to one of them under the field's values")
 	return "", newError(c.Text, strconv.Quote(raw)+" is not an accepted value", hint)
+}
+
+// alsoAccepted lists the words a mapping adds, for a hint: "" without any.
+func alsoAccepted[V any](words map[string]V) string {
+	if len(words) == 0 {
+		return ""
+	}
+	return " (also accepted here: " + strings.Join(sortedKeys(words), ", ") + ")"
 }
 
 // lookup finds the entry of m whose key matches text by Key (key is

@@ -61,11 +61,11 @@ func TestBool(t *testing.T) {
 		words     map[string]bool
 		msg, hint string
 	}{
-		{text("maybe"), nil, `"maybe" is not a yes/no value`, "use one of yes/no, y/n, true/false, 1/0"},
-		{text("maybe"), map[string]bool{"signé": true}, "not a yes/no value", "or of the mapping's words signé"},
-		{text("?"), map[string]bool{"-": false}, "not a yes/no value", `map "?" under the field's values`},
+		{text("maybe"), nil, `"maybe" is not a yes/no value`, "type one of yes/no, y/n, true/false, 1/0"},
+		{text("maybe"), map[string]bool{"signé": true}, "not a yes/no value", "(also accepted here: signé)"},
+		{text("?"), map[string]bool{"-": false}, "not a yes/no value", `for whoever maintains the mapping: map "?" to true or false under the field's values`},
 		{num("2"), nil, "the number 2 is not a yes/no value", ""},
-		{text("si"), map[string]bool{"Sí": true, "si": false}, `both true and false in the mapping's values ("Sí", "si")`, "keep one"},
+		{text("si"), map[string]bool{"Sí": true, "si": false}, `both true and false in the mapping's values ("Sí", "si")`, "type yes or no instead; or, for whoever maintains the mapping: keep only one of them"},
 		{input.Cell{Type: input.Error, Text: "#N/A"}, nil, "#N/A", "fix the formula in Excel"},
 		{input.Cell{Type: input.Bool, Text: "2"}, nil, "boolean cell", "re-save"},
 		{input.Cell{Type: input.Date, Text: "2024-01-01"}, nil, "date", ""},
@@ -114,10 +114,10 @@ func TestEnum(t *testing.T) {
 		allowed   []string
 		msg, hint string
 	}{
-		{text("Autre"), gender, allowed, `"Autre" is not an accepted value`, "use one of female, male, nonbinary, or of the mapping's words F, Femme, Homme, M, Mujer; or map \"Autre\" to one of them"},
-		{text("Autre"), nil, allowed, "not an accepted value", "use one of female, male, nonbinary; or map"},
-		{text("Femme"), map[string]string{"Femme": "femal"}, allowed, `"Femme" is mapped to "femal", which is not an accepted value`, "fix the field's values in the mapping: accepted are female, male, nonbinary"},
-		{text("femme"), map[string]string{"Femme": "female", "FEMME": "male"}, allowed, `several meanings in the mapping's values ("FEMME", "Femme")`, "keep one"},
+		{text("Autre"), gender, allowed, `"Autre" is not an accepted value`, "type one of female, male, nonbinary (also accepted here: F, Femme, Homme, M, Mujer); or, for whoever maintains the mapping: map \"Autre\" to one of them"},
+		{text("Autre"), nil, allowed, "not an accepted value", "type one of female, male, nonbinary; or, for whoever maintains the mapping: map"},
+		{text("Femme"), map[string]string{"Femme": "femal"}, allowed, `"Femme" is mapped to "femal", which is not an accepted value`, "type one of female, male, nonbinary instead; or, for whoever maintains the mapping: map \"Femme\" to one of them"},
+		{text("femme"), map[string]string{"Femme": "female", "FEMME": "male"}, allowed, `several meanings in the mapping's values ("FEMME", "Femme")`, "type one of female, male, nonbinary instead; or, for whoever maintains the mapping: keep only one of them"},
 		{text("ab"), nil, []string{"a-b", "a b"}, "could be any of a-b, a b", "exactly"},
 		{text(""), nil, allowed, "empty", "fill in"},
 		{input.Cell{Type: input.Blank}, nil, allowed, "empty", "fill in"},

@@ -100,6 +100,22 @@ func TestConvertJSONSummary(t *testing.T) {
 	if r.Records != 12 || r.Rejected != 0 || r.OutDir != out || len(r.Batches) != 1 || r.Totals[0].Amount != "40393.07" {
 		t.Errorf("summary = %+v", r)
 	}
+	// A converted file has no "error" key at all (not an empty one); a file
+	// that could not be converted has it.
+	var raw struct{ Results []map[string]json.RawMessage }
+	if err := json.Unmarshal([]byte(stdout), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if e, ok := raw.Results[0]["error"]; ok {
+		t.Errorf("success carries \"error\": %s", e)
+	}
+	_, stdout, _ = runCLI(t, "convert", "--json", writeFile(t, "empty.csv", ""))
+	if err := json.Unmarshal([]byte(stdout), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if e, ok := raw.Results[0]["error"]; !ok || len(e) < 3 {
+		t.Errorf("a failed file has no error: %s", stdout)
+	}
 }
 
 func TestPreviewWritesNothing(t *testing.T) {

@@ -22,7 +22,7 @@ type fileResult struct {
 	*convert.Summary
 	Issues  []issueJSON `json:"issues"`
 	Preview []any       `json:"preview,omitempty"` // preview only
-	Error   string      `json:"error"`             // why the file could not be converted at all
+	Error   string      `json:"error,omitempty"`   // why the file could not be converted at all; absent on success
 	Input   string      `json:"input"`
 }
 
@@ -106,7 +106,12 @@ func runConvert(c *cli.Context, io *IO, cmd command) error {
 		if cmd == cmdPreview {
 			opts.Preview = c.Int("records")
 		}
-		ref, refPath, err := s.reference(io, opts.Input)
+		err := besideMapping(s, &opts)
+		var ref *kiva.Reference
+		var refPath string
+		if err == nil {
+			ref, refPath, err = s.reference(io, opts.Input)
+		}
 		if err == nil && mode == convert.Write {
 			err = refuseOutputLinks(opts)
 		}
@@ -139,6 +144,9 @@ func runConvert(c *cli.Context, io *IO, cmd command) error {
 			for _, i := range sum.Issues {
 				fmt.Fprintln(io.Out, i.Text())
 			}
+			if sum.IssuesTruncated > 0 {
+				fmt.Fprintf(io.Err, "%s: %d more problems not listed (too many to keep): fix these first, or convert to get errors.csv with every one\n", filepath.Base(f), sum.IssuesTruncated)
+			}
 			fmt.Fprintf(io.Err, "%s: %s, %d error(s), %d warning(s)\n", filepath.Base(f), rowsWord(sum.Rows), sum.Errors, sum.Warnings)
 		default:
 			// Changed columns first: they explain whatever follows.
@@ -161,6 +169,25 @@ func runConvert(c *cli.Context, io *IO, cmd command) error {
 		}
 	}
 	return reported(worst)
+}
+
+// besideMapping uses the mapping `mappings init` wrote beside the input
+// ("loans.mapping.yaml" beside "loans.xlsx"), unless --mapping chose one:
+// a coordinator who dropped the workbook cannot name it.
+func besideMapping(s *settings, opts *convert.Options) error {
+	if s.mapping != nil {
+		return nil
+	}
+	p := convert.MappingBeside(opts.Input)
+	if p == "" {
+		return nil
+	}
+	m, err := mappings.Load(p)
+	if err != nil {
+		return inputError(fmt.Errorf("the mapping beside the file could not be read (fix it, or move it away to use the built-in mappings): %w", err))
+	}
+	opts.Mapping, opts.MappingBeside = m, true
+	return nil
 }
 
 // copyPath is the absolute path of an annotated copy in its own output
@@ -279,16 +306,15 @@ func printIssues(io *IO, sum *convert.Summary) {
 		fmt.Fprintln(io.Err, colorize(io, i.Severity.String(), i.Text()))
 		shown++
 	}
-	if more := sum.Errors + sum.Warnings - shown; more > 0 {
-		where := "report.txt and errors.csv"
-		if sum.OutDir == "" {
-			where = "kivaconv validate"
-		}
-		fmt.Fprintf(io.Err, "… and %d more, listed by %s", more, where)
-		if sum.IssuesTruncated > 0 {
-			fmt.Fprintf(io.Err, " (except the last %d: fix the first ones and convert again)", sum.IssuesTruncated)
-		}
-		fmt.Fprintln(io.Err)
+	more := sum.Errors + sum.Warnings - shown
+	switch {
+	case more <= 0:
+	case sum.OutDir == "":
+		fmt.Fprintf(io.Err, "… and %d more: kivaconv validate lists them\n", more)
+	case sum.IssuesTruncated > 0:
+		fmt.Fprintf(io.Err, "… and %d more: errors.csv lists every one (report.txt the first %d)\n", more, len(sum.Issues))
+	default:
+		fmt.Fprintf(io.Err, "… and %d more, listed in report.txt and errors.csv\n", more)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"syscall"
 )
 
 func main() {
@@ -16,7 +17,8 @@ func main() {
 		// memory flat at little CPU cost (README "Performance").
 		debug.SetGCPercent(50)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM (a scheduler stopping a job, `kill`) is a Ctrl-C too.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		// The first Ctrl-C cancels the work, which then stops cleanly (a
 		// send records what was in flight); a second one kills at once.

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/convert"
 	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/mappings"
 )
@@ -281,7 +282,19 @@ func printStarter(io *IO, o initOptions, st *mappings.Starter) {
 	for _, n := range st.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
-	fmt.Fprintf(w, "next: review %s, then: kivaconv validate -m %s %s\n", o.out, o.out, o.file)
+	if sameFilePath(convert.MappingBeside(o.file), o.out) {
+		// Found beside the workbook: converting or dropping it uses it.
+		fmt.Fprintf(w, "next: review %s, then: kivaconv validate %s (kivaconv uses the mapping beside the file, also when the file is dropped on it)\n", o.out, shellWord(o.file))
+		return
+	}
+	fmt.Fprintf(w, "next: review %s, then: kivaconv validate -m %s %s\n", o.out, shellWord(o.out), shellWord(o.file))
+}
+
+// sameFilePath reports whether a and b name one existing file.
+func sameFilePath(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return a != "" && err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
 func quoteAll(xs []string) []string {

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/kiva-partners/kivaconv/convert"
 )
 
 func TestMappingsInit(t *testing.T) {
@@ -159,5 +161,74 @@ func TestMappingsInitWideExport(t *testing.T) {
 	data, err := os.ReadFile(strings.TrimSpace(out))
 	if err != nil || !strings.Contains(string(data), `"Extra 299"`) {
 		t.Errorf("the mapping does not list every unread column: %v", err)
+	}
+}
+
+// TestMappingBesideWorkbook: a file no built-in mapping fits is refused
+// with the command that makes a mapping for it; the mapping that command
+// writes beside the file is then used by a plain conversion (drag and
+// drop), and the summary says so. An annotated copy in the output folder
+// finds the mapping beside the original.
+func TestMappingBesideWorkbook(t *testing.T) {
+	in := writeFile(t, "cartera pagos.csv", "Prestamo,Socio,Cuota cobrada\nL-1,S-1,100.50\nL-2,S-2,200\n")
+	code, _, stderr := runCLI(t, in)
+	if code != exitUsage || !strings.Contains(stderr, `kivaconv mappings init "`+in+`"`) {
+		t.Fatalf("no-fit message does not name mappings init (exit %d):\n%s", code, stderr)
+	}
+	yaml := `name: cartera
+kind: repayments
+fields:
+  loan_id: {column: Prestamo}
+  client_id: {column: Socio}
+  amount: {column: Cuota cobrada}
+`
+	mp := filepath.Join(filepath.Dir(in), "cartera pagos.mapping.yaml")
+	if err := os.WriteFile(mp, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, in)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "Read with the mapping cartera pagos.mapping.yaml, found beside the file.") {
+		t.Errorf("the summary does not say which mapping was used:\n%s", stdout)
+	}
+	report, err := os.ReadFile(filepath.Join(filepath.Dir(in), "cartera pagos.kiva", "report.txt"))
+	if err != nil || !strings.Contains(string(report), "found beside the file") {
+		t.Errorf("report.txt: %v\n%s", err, report)
+	}
+	// --mapping wins over the file beside.
+	code, _, stderr = runCLI(t, "validate", "--mapping", "repayments", in)
+	if code != exitUsage {
+		t.Errorf("--mapping repayments: exit %d, want the built-in mapping's missing columns:\n%s", code, stderr)
+	}
+	// A broken mapping beside the file is reported as itself.
+	if err := os.WriteFile(mp, []byte("name: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "validate", in)
+	if code != exitUsage || !strings.Contains(stderr, "mapping beside the file") {
+		t.Errorf("broken mapping beside: exit %d:\n%s", code, stderr)
+	}
+}
+
+func TestMappingBesideAnnotatedCopy(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "loans.kiva")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mp := filepath.Join(dir, "loans.mapping.yaml")
+	if err := os.WriteFile(mp, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := convert.MappingBeside(filepath.Join(out, "loans.checked.xlsx")); got != mp {
+		t.Errorf("MappingBeside(annotated copy) = %q, want %q", got, mp)
+	}
+	if got := convert.MappingBeside(filepath.Join(dir, "loans.xlsx")); got != mp {
+		t.Errorf("MappingBeside(original) = %q, want %q", got, mp)
+	}
+	if got := convert.MappingBeside(filepath.Join(dir, "other.xlsx")); got != "" {
+		t.Errorf("MappingBeside(other) = %q", got)
 	}
 }

@@ -300,15 +300,29 @@ func printRepeats(w io.Writer, reps []send.Repeat) {
 // batches (only the ones needing attention when there are many), then the
 // counts and what to do next.
 func printSendSummary(w io.Writer, s *send.Summary) {
-	verb := "Sent to"
-	if s.DryRun {
-		verb = "Dry run: would send to"
-	}
 	partner := s.PartnerID
 	if partner == "" {
 		partner = "(from the token)"
 	}
-	fmt.Fprintf(w, "%s %s (%s, partner %s)\n", verb, s.Env, s.APIURL, partner)
+	target := fmt.Sprintf("%s (%s, partner %s)", s.Env, s.APIURL, partner)
+	refused := len(s.Refused) > 0
+	switch {
+	case refused && s.DryRun:
+		fmt.Fprintf(w, "Dry run: nothing would be sent to %s: %s refused\n", target, foldersWord(s.Refused))
+	case refused:
+		fmt.Fprintf(w, "Nothing was sent to %s: %s refused\n", target, foldersWord(s.Refused))
+	case s.DryRun:
+		fmt.Fprintf(w, "Dry run: would send to %s\n", target)
+	default:
+		fmt.Fprintf(w, "Sent to %s\n", target)
+	}
+	for _, m := range s.Marked {
+		if m.Already {
+			fmt.Fprintf(w, "%s was already recorded as sent: nothing changed.\n", filepath.Join(m.Dir, m.File))
+		} else {
+			fmt.Fprintf(w, "Marked %s as sent (found in PA2): it is in the ledger and the send history, and will not be sent again.\n", filepath.Join(m.Dir, m.File))
+		}
+	}
 	for _, f := range s.Folders {
 		fmt.Fprintf(w, "\n%s (%s)\n", f.Dir, f.Kind)
 		for _, e := range f.Errors {
@@ -327,7 +341,11 @@ func printSendSummary(w io.Writer, s *send.Summary) {
 				hidden++
 				continue
 			}
-			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", r.File, r.Records, strings.ReplaceAll(string(r.Outcome), "_", " "), resultDetail(r))
+			detail := resultDetail(r)
+			if refused && r.Outcome == send.OutcomeNotAttempted {
+				detail = joinDetail(detail, notAttemptedWhy(f))
+			}
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", r.File, r.Records, strings.ReplaceAll(string(r.Outcome), "_", " "), detail)
 		}
 		tw.Flush()
 		if hidden > 0 {
@@ -341,15 +359,22 @@ func printSendSummary(w io.Writer, s *send.Summary) {
 		}
 	}
 	c := s.Counts
+	notAttempted := c[send.OutcomeNotAttempted]
 	fmt.Fprintln(w)
-	if s.DryRun {
+	switch {
+	case refused:
+		fmt.Fprintf(w, "Nothing was sent: %s refused. %d invalid, %d conflict, %d already sent, %d not attempted.\n",
+			foldersWord(s.Refused), c[send.OutcomeInvalid], c[send.OutcomeConflict], c[send.OutcomeAlreadySent], notAttempted)
+		fmt.Fprintln(w, "Fix the errors listed for the refused folder (in the workbook, then convert it again), or send its valid batches with --partial.")
+		return
+	case s.DryRun:
 		fmt.Fprintf(w, "%d to send, %d already sent, %d unconfirmed (skipped), %d not sendable. Nothing was sent.\n",
 			c[send.OutcomeWouldSend], c[send.OutcomeAlreadySent], c[send.OutcomeSkippedUnconfirmed], c[send.OutcomeInvalid]+c[send.OutcomeConflict])
 		return
 	}
 	fmt.Fprintf(w, "%d sent now, %d already sent, %d failed, %d unconfirmed, %d not attempted.\n",
 		c[send.OutcomeSent], c[send.OutcomeAlreadySent], c[send.OutcomeFailed],
-		c[send.OutcomeUnconfirmed]+c[send.OutcomeSkippedUnconfirmed], c[send.OutcomeNotAttempted]+c[send.OutcomeConflict]+c[send.OutcomeInvalid])
+		c[send.OutcomeUnconfirmed]+c[send.OutcomeSkippedUnconfirmed], notAttempted+c[send.OutcomeConflict]+c[send.OutcomeInvalid])
 	if s.Stopped != "" {
 		fmt.Fprintf(w, "Stopped early: %s.\n", s.Stopped)
 	}
@@ -362,6 +387,30 @@ func printSendSummary(w io.Writer, s *send.Summary) {
 	if c[send.OutcomeSent] > 0 {
 		fmt.Fprintln(w, "Everything sent is a draft for a person: publish loan drafts and finalize repayments in PA2.")
 	}
+}
+
+// foldersWord is "loans.kiva is" or "2 folders are".
+func foldersWord(dirs []string) string {
+	if len(dirs) == 1 {
+		return dirs[0] + " is"
+	}
+	return fmt.Sprintf("%d folders are", len(dirs))
+}
+
+// notAttemptedWhy says why a batch of a run with a refused folder was not
+// attempted: its own folder, or another one, was refused.
+func notAttemptedWhy(f send.FolderSummary) string {
+	if f.Refused {
+		return "its folder is refused"
+	}
+	return "another folder is refused"
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 func resultDetail(r send.Result) string {
