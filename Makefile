@@ -38,7 +38,7 @@ test-update: ## rewrite golden files after an intended output change
 bench: ## benchmarks: readers, the 100k/1M-row conversions, sending 1,000 drafts (see README "Performance")
 	$(GO) test -run '^$$' -bench . -benchmem ./input/ ./values/ ./batch/ ./convert/
 	$(GO) test -run '^$$' -bench SendDrafts -benchtime 1x ./send/
-	$(GO) run ./bench
+	$(GO) run ./tools/bench
 
 hostile: ## run kivaconv on a generated corpus of hostile inputs; report time and peak memory (minutes; needs ~10 GB of /tmp)
 	$(GO) run ./tools/hostile
@@ -68,7 +68,7 @@ dist: ## release archives in dist/ for Windows, Linux and macOS (stamped; README
 	@rm -rf $(DIST) && mkdir -p $(DIST)/.tmp/bin $(DIST)/.tmp/config $(DIST)/.tmp/mappings
 	@echo "kivaconv $(VERSION) ($(COMMIT), $(DIST_DATE))"
 	@CGO_ENABLED=0 $(GO) build -trimpath -o $(DIST)/.tmp/bin/kivaconv$(HOSTEXE) ./cmd/kivaconv
-	@$(GO) build -o $(DIST)/.tmp/bin/distpack$(HOSTEXE) ./packaging/distpack
+	@$(GO) build -o $(DIST)/.tmp/bin/distpack$(HOSTEXE) ./tools/distpack
 	@# The default mappings are taken out of a built binary: proof that they are
 	@# embedded, and that what is embedded is mappings/*.yaml as committed.
 	@kc="env KIVACONV_CONFIG_DIR=$(CURDIR)/$(DIST)/.tmp/config $(DIST)/.tmp/bin/kivaconv$(HOSTEXE)"; \
@@ -108,7 +108,7 @@ dist-check: ## make dist for this machine only; list the archive, check SHA256SU
 	  $$kc --version; $$kc mappings list
 
 screenshot: ## docs/review.png for the README (needs chromium)
-	$(GO) run ./review/screenshot
+	$(GO) run ./tools/screenshot
 
 clean: ## remove build outputs
 	rm -rf kivaconv kivaconv.exe dist

@@ -3,7 +3,7 @@
 // (so the problems list and the badges show) and photographs the report in
 // headless chromium.
 //
-//	go run ./review/screenshot            # from the repository root
+//	go run ./tools/screenshot            # from the repository root
 package main
 
 import (

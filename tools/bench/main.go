@@ -4,8 +4,8 @@
 // iteration for XLSX. Each program runs as its own process so wall time
 // and peak memory (max RSS) are measured the same way for all.
 //
-//	go run ./bench            # 100k and 1M rows (make bench)
-//	go run ./bench -rows 100000 -runs 1
+//	go run ./tools/bench          # 100k and 1M rows (make bench)
+//	go run ./tools/bench -rows 100000 -runs 1
 package main
 
 import (
@@ -41,7 +41,7 @@ func main() {
 	bin := filepath.Join(*dir, "kivaconv")
 	raw := filepath.Join(*dir, "excelizeraw")
 	must(goBuild(bin, "./cmd/kivaconv"))
-	must(goBuild(raw, "./bench/excelizeraw"))
+	must(goBuild(raw, "./tools/bench/excelizeraw"))
 	mlr, _ := exec.LookPath("mlr")
 
 	fmt.Printf("| input | rows | program | best wall | rows/s | peak RSS |\n|---|---|---|---|---|---|\n")
