@@ -36,7 +36,7 @@ test-update: ## rewrite golden files after an intended output change
 	$(GO) test -count=1 $(GOLDEN_PKGS) -update
 
 bench: ## benchmarks: readers, the 100k/1M-row conversions, sending 1,000 drafts (see README "Performance")
-	$(GO) test -run '^$$' -bench . -benchmem ./input/ ./values/ ./batch/ ./convert/
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/input/ ./internal/values/ ./batch/ ./convert/
 	$(GO) test -run '^$$' -bench SendDrafts -benchtime 1x ./send/
 	$(GO) run ./tools/bench
 
@@ -52,14 +52,14 @@ samples: ## regenerate the sample workbooks in samples/
 	$(GO) run ./samples/gen
 
 fuzz: ## run each fuzz target for FUZZTIME (default 60s)
-	$(GO) test ./input/ -run '^$$' -fuzz '^FuzzCSVReader$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./input/ -run '^$$' -fuzz '^FuzzXLSXSheet$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./input/ -run '^$$' -fuzz '^FuzzXLSXSharedStrings$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./input/ -run '^$$' -fuzz '^FuzzXLSXDateFormat$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzDecimal$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzDate$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzID$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./values/ -run '^$$' -fuzz '^FuzzKey$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/input/ -run '^$$' -fuzz '^FuzzCSVReader$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/input/ -run '^$$' -fuzz '^FuzzXLSXSheet$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/input/ -run '^$$' -fuzz '^FuzzXLSXSharedStrings$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/input/ -run '^$$' -fuzz '^FuzzXLSXDateFormat$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/values/ -run '^$$' -fuzz '^FuzzDecimal$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/values/ -run '^$$' -fuzz '^FuzzDate$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/values/ -run '^$$' -fuzz '^FuzzID$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/values/ -run '^$$' -fuzz '^FuzzKey$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./mappings/ -run '^$$' -fuzz '^FuzzMappingParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./batch/ -run '^$$' -fuzz '^FuzzEncodeRepayments$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./convert/ -run '^$$' -fuzz '^FuzzConvertCSV$$' -fuzztime $(FUZZTIME)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/kiva-partners/kivaconv/annotate"
+	"github.com/kiva-partners/kivaconv/internal/annotate"
 	"github.com/kiva-partners/kivaconv/mappings"
 )
 

@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"github.com/kiva-partners/kivaconv/batch"
-	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/internal/input"
+	"github.com/kiva-partners/kivaconv/internal/loanlist"
+	"github.com/kiva-partners/kivaconv/internal/values"
 	"github.com/kiva-partners/kivaconv/kiva"
-	"github.com/kiva-partners/kivaconv/loanlist"
 	"github.com/kiva-partners/kivaconv/mappings"
-	"github.com/kiva-partners/kivaconv/values"
 )
 
 // Mode says what Run does with the records.

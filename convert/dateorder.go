@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/internal/input"
+	"github.com/kiva-partners/kivaconv/internal/values"
 	"github.com/kiva-partners/kivaconv/mappings"
-	"github.com/kiva-partners/kivaconv/values"
 )
 
 // The day/month order of text dates. A text date such as 03/04/2026 is 3

@@ -5,10 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/internal/input"
+	"github.com/kiva-partners/kivaconv/internal/values"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/mappings"
-	"github.com/kiva-partners/kivaconv/values"
 )
 
 // A repayments report can be compared with the list of loans Kiva expects

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/kiva-partners/kivaconv/convert"
-	"github.com/kiva-partners/kivaconv/loanlist"
+	"github.com/kiva-partners/kivaconv/internal/loanlist"
 	"github.com/kiva-partners/kivaconv/mappings"
 )
 

@@ -8,10 +8,10 @@ import (
 	"testing"
 
 	"github.com/kiva-partners/kivaconv/convert"
-	"github.com/kiva-partners/kivaconv/input"
 	"github.com/kiva-partners/kivaconv/internal/hinttest"
+	"github.com/kiva-partners/kivaconv/internal/input"
+	"github.com/kiva-partners/kivaconv/internal/values"
 	"github.com/kiva-partners/kivaconv/mappings"
-	"github.com/kiva-partners/kivaconv/values"
 )
 
 // TestHintsWorkbookFirst converts files with many kinds of problems and

@@ -2,7 +2,7 @@ package convert
 
 import (
 	"github.com/kiva-partners/kivaconv/batch"
-	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/internal/input"
 	"github.com/kiva-partners/kivaconv/kiva"
 )
 

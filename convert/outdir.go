@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/kiva-partners/kivaconv/annotate"
 	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/internal/annotate"
 )
 
 // OtherSourceError refuses to convert into a folder that holds the

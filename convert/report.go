@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/kiva-partners/kivaconv/batch"
-	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/internal/input"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/mappings"
 )

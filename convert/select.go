@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/kiva-partners/kivaconv/annotate"
-	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/internal/annotate"
+	"github.com/kiva-partners/kivaconv/internal/input"
+	"github.com/kiva-partners/kivaconv/internal/values"
 	"github.com/kiva-partners/kivaconv/mappings"
-	"github.com/kiva-partners/kivaconv/values"
 )
 
 // placement is where a mapping's main sheet sits in the book.

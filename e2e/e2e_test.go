@@ -25,8 +25,8 @@ import (
 	"time"
 
 	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/internal/sandbox"
 	"github.com/kiva-partners/kivaconv/internal/testwait"
-	"github.com/kiva-partners/kivaconv/sandbox"
 )
 
 // bin is the kivaconv binary built by TestMain.

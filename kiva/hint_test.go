@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/kiva-partners/kivaconv/internal/hinttest"
-	"github.com/kiva-partners/kivaconv/values"
+	"github.com/kiva-partners/kivaconv/internal/values"
 )
 
 // TestHintsWorkbookFirst: the hints of the rules say first what to change

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/kiva-partners/kivaconv/values"
+	"github.com/kiva-partners/kivaconv/internal/values"
 	"go.yaml.in/yaml/v3"
 )
 

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/kiva-partners/kivaconv/values"
+	"github.com/kiva-partners/kivaconv/internal/values"
 )
 
 // Drift is how the header of a file differs from the columns a mapping was

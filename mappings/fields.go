@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kiva-partners/kivaconv/values"
+	"github.com/kiva-partners/kivaconv/internal/values"
 	"go.yaml.in/yaml/v3"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kiva-partners/kivaconv/values"
+	"github.com/kiva-partners/kivaconv/internal/values"
 	"go.yaml.in/yaml/v3"
 )
 

@@ -4,7 +4,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kiva-partners/kivaconv/internal/textdist"
-	"github.com/kiva-partners/kivaconv/values"
+	"github.com/kiva-partners/kivaconv/internal/values"
 )
 
 // Header texts, sheet names and value-map words are compared by their

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/internal/input"
 	"github.com/kiva-partners/kivaconv/internal/textdist"
-	"github.com/kiva-partners/kivaconv/values"
+	"github.com/kiva-partners/kivaconv/internal/values"
 )
 
 // TestKeySemantics pins what matching relies on from values.Key, as the

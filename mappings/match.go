@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kiva-partners/kivaconv/internal/textdist"
-	"github.com/kiva-partners/kivaconv/values"
+	"github.com/kiva-partners/kivaconv/internal/values"
 )
 
 // HeaderMatch is how one header row fits one mapping's fields (the main

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kiva-partners/kivaconv/values"
+	"github.com/kiva-partners/kivaconv/internal/values"
 	"go.yaml.in/yaml/v3"
 )
 

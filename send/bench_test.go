@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/internal/partnerapi"
+	"github.com/kiva-partners/kivaconv/internal/sandbox"
 	"github.com/kiva-partners/kivaconv/kiva"
-	"github.com/kiva-partners/kivaconv/partnerapi"
-	"github.com/kiva-partners/kivaconv/sandbox"
 )
 
 // BenchmarkSendDrafts sends 1,000 loan drafts to the sandbox (in this

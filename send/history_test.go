@@ -11,7 +11,7 @@ import (
 
 	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/internal/history"
-	"github.com/kiva-partners/kivaconv/partnerapi"
+	"github.com/kiva-partners/kivaconv/internal/partnerapi"
 )
 
 func openHistory(t *testing.T) *history.DB {

@@ -17,8 +17,8 @@ import (
 
 	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/internal/history"
+	"github.com/kiva-partners/kivaconv/internal/partnerapi"
 	"github.com/kiva-partners/kivaconv/kiva"
-	"github.com/kiva-partners/kivaconv/partnerapi"
 )
 
 // API is what send needs from the Partner API client.

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/internal/partnerapi"
 	"github.com/kiva-partners/kivaconv/internal/testwait"
 	"github.com/kiva-partners/kivaconv/kiva"
-	"github.com/kiva-partners/kivaconv/partnerapi"
 )
 
 // fakeAPI answers posts from a script: answer(n, kind, body) is called for

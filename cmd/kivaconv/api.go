@@ -12,8 +12,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/kiva-partners/kivaconv/partnerapi"
-	apisettings "github.com/kiva-partners/kivaconv/settings"
+	"github.com/kiva-partners/kivaconv/internal/partnerapi"
+	apisettings "github.com/kiva-partners/kivaconv/internal/settings"
 )
 
 // apiSettingFlags are the flags resolveProfile hands to apisettings.Resolve,

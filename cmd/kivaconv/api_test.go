@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kiva-partners/kivaconv/partnerapi"
+	"github.com/kiva-partners/kivaconv/internal/partnerapi"
 )
 
 // Distinctive values, so that a leak into any output is easy to spot.

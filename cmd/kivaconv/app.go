@@ -13,8 +13,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/kiva-partners/kivaconv/convert"
+	"github.com/kiva-partners/kivaconv/internal/loanlist"
 	"github.com/kiva-partners/kivaconv/kiva"
-	"github.com/kiva-partners/kivaconv/loanlist"
 	"github.com/kiva-partners/kivaconv/mappings"
 )
 

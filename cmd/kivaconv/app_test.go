@@ -237,7 +237,7 @@ func TestMappingsCommands(t *testing.T) {
 // real command: a clear one-line message naming the file, exit 2, no panic
 // and no output folder.
 func TestBadInputCorpus(t *testing.T) {
-	src := filepath.Join("..", "..", "input", "testdata", "bad")
+	src := filepath.Join("..", "..", "internal", "input", "testdata", "bad")
 	entries, err := os.ReadDir(src)
 	if err != nil || len(entries) == 0 {
 		t.Fatalf("corpus: %v", err)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/kiva-partners/kivaconv/partnerapi"
-	apisettings "github.com/kiva-partners/kivaconv/settings"
+	"github.com/kiva-partners/kivaconv/internal/partnerapi"
+	apisettings "github.com/kiva-partners/kivaconv/internal/settings"
 )
 
 // scopeUse says what each scope is needed for, in the words of the commands.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kiva-partners/kivaconv/partnerapi"
+	"github.com/kiva-partners/kivaconv/internal/partnerapi"
 )
 
 func TestAuthCheckText(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/kiva-partners/kivaconv/batch"
-	apisettings "github.com/kiva-partners/kivaconv/settings"
+	apisettings "github.com/kiva-partners/kivaconv/internal/settings"
 )
 
 func configCommand(io *IO) *cli.Command {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	apisettings "github.com/kiva-partners/kivaconv/internal/settings"
 	"github.com/kiva-partners/kivaconv/kiva"
-	apisettings "github.com/kiva-partners/kivaconv/settings"
 )
 
 func TestConfigPull(t *testing.T) {

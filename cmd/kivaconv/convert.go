@@ -9,12 +9,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/kiva-partners/kivaconv/annotate"
 	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/convert"
+	"github.com/kiva-partners/kivaconv/internal/annotate"
+	"github.com/kiva-partners/kivaconv/internal/review"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/mappings"
-	"github.com/kiva-partners/kivaconv/review"
 )
 
 // fileResult is one input's outcome for --json.

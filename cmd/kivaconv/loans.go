@@ -7,9 +7,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/kiva-partners/kivaconv/loanlist"
-	"github.com/kiva-partners/kivaconv/partnerapi"
-	"github.com/kiva-partners/kivaconv/values"
+	"github.com/kiva-partners/kivaconv/internal/loanlist"
+	"github.com/kiva-partners/kivaconv/internal/partnerapi"
+	"github.com/kiva-partners/kivaconv/internal/values"
 )
 
 // kivaStatuses are the loan statuses Kiva documents (spec §4), with the

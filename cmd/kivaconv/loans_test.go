@@ -17,7 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/kiva-partners/kivaconv/loanlist"
+	"github.com/kiva-partners/kivaconv/internal/loanlist"
 )
 
 // Distinctive credentials, so that a leak into any output is easy to spot.

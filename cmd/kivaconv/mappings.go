@@ -12,7 +12,7 @@ import (
 
 	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/convert"
-	"github.com/kiva-partners/kivaconv/input"
+	"github.com/kiva-partners/kivaconv/internal/input"
 	"github.com/kiva-partners/kivaconv/mappings"
 )
 

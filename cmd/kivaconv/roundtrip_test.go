@@ -9,7 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/kiva-partners/kivaconv/annotate"
+	"github.com/kiva-partners/kivaconv/internal/annotate"
 )
 
 // TestFixAndDropAgain is the coordinator's loop: drop a workbook with

@@ -21,9 +21,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/kiva-partners/kivaconv/batch"
+	"github.com/kiva-partners/kivaconv/internal/partnerapi"
+	"github.com/kiva-partners/kivaconv/internal/sandbox"
 	"github.com/kiva-partners/kivaconv/kiva"
-	"github.com/kiva-partners/kivaconv/partnerapi"
-	"github.com/kiva-partners/kivaconv/sandbox"
 )
 
 // sandboxShutdownGrace is how long a stopping sandbox lets requests in

@@ -17,9 +17,9 @@ import (
 
 	"github.com/kiva-partners/kivaconv/batch"
 	"github.com/kiva-partners/kivaconv/convert"
+	apisettings "github.com/kiva-partners/kivaconv/internal/settings"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/send"
-	apisettings "github.com/kiva-partners/kivaconv/settings"
 )
 
 func sendCommand(io *IO) *cli.Command {

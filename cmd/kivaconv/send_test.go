@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	apisettings "github.com/kiva-partners/kivaconv/internal/settings"
 	"github.com/kiva-partners/kivaconv/send"
-	apisettings "github.com/kiva-partners/kivaconv/settings"
 )
 
 // productionPlan is a plan with one batch to send.

@@ -9,7 +9,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/kiva-partners/kivaconv/values"
+	"github.com/kiva-partners/kivaconv/internal/values"
 )
 
 // notForCoordinators are words that belong to mapping files and command

@@ -17,9 +17,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/kiva-partners/kivaconv/convert"
+	"github.com/kiva-partners/kivaconv/internal/review"
 	"github.com/kiva-partners/kivaconv/kiva"
 	"github.com/kiva-partners/kivaconv/mappings"
-	"github.com/kiva-partners/kivaconv/review"
 )
 
 func main() {
