@@ -492,14 +492,7 @@ func TestCrashMidSend(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("uses SIGKILL")
 	}
-	s := newSetup(t, "--latency", "400ms")
-	loans := s.convert(t, "loans.xlsx")
-	cmd := exec.Command(bin, "send", "--today", today, "--concurrency", "2", loans)
-	cmd.Env = s.env.list()
-	cmd.Dir = root
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	s, loans, cmd := startSlowSend(t)
 	// Wait for requests in flight, then kill without warning.
 	testwait.Until(t, 30*time.Second, "send to get going (3 drafts in flight)", func() bool {
 		es, _ := batch.ReadLedger(loans)
@@ -602,14 +595,7 @@ func TestTermMidSend(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("uses SIGTERM")
 	}
-	s := newSetup(t, "--latency", "400ms")
-	loans := s.convert(t, "loans.xlsx")
-	cmd := exec.Command(bin, "send", "--today", today, "--concurrency", "2", loans)
-	cmd.Env = s.env.list()
-	cmd.Dir = root
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	s, loans, cmd := startSlowSend(t)
 	testwait.Until(t, 30*time.Second, "send to get going", func() bool {
 		es, _ := batch.ReadLedger(loans)
 		return len(es) > 0
@@ -657,4 +643,20 @@ func TestTermMidSend(t *testing.T) {
 	if got, want := draftLoanIDs(st), manifestLoanIDs(t, loans); !slices.Equal(got, want) {
 		t.Fatalf("drafts received %v, want %v", got, want)
 	}
+}
+
+// startSlowSend converts the loans sample and starts sending it to a
+// sandbox that answers each request after 400 ms, two at a time, so that
+// a test can stop the send while requests are in flight.
+func startSlowSend(t *testing.T) (*setup, string, *exec.Cmd) {
+	t.Helper()
+	s := newSetup(t, "--latency", "400ms")
+	loans := s.convert(t, "loans.xlsx")
+	cmd := exec.Command(bin, "send", "--today", today, "--concurrency", "2", loans)
+	cmd.Env = s.env.list()
+	cmd.Dir = root
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return s, loans, cmd
 }

@@ -188,27 +188,7 @@ func TestCSVNumberColumns(t *testing.T) {
 func TestLimits(t *testing.T) {
 	defer func(c, l int) { maxComments, maxLinks = c, l }(maxComments, maxLinks)
 	maxComments, maxLinks = 2, 3
-	dir := t.TempDir()
-	f := excelize.NewFile()
-	for r := 1; r <= 6; r++ {
-		f.SetCellStr("Sheet1", "A"+strconv.Itoa(r), "x")
-	}
-	in := filepath.Join(dir, "in.xlsx")
-	if err := f.SaveAs(in); err != nil {
-		t.Fatal(err)
-	}
-	var ps []Problem
-	for r := 2; r <= 6; r++ {
-		ps = append(ps, Problem{Severity: "error", Sheet: "Sheet1", Row: r, Col: 1, Message: "bad " + strconv.Itoa(r)})
-	}
-	dst := filepath.Join(dir, "in.checked.xlsx")
-	if err := Write(dst, Options{Input: in, Problems: ps}); err != nil {
-		t.Fatal(err)
-	}
-	cp, err := excelize.OpenFile(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cp := annotateFiveBadRows(t)
 	defer cp.Close()
 	cs, _ := cp.GetComments("Sheet1")
 	if len(cs) != 2 {
@@ -243,27 +223,7 @@ func TestLimits(t *testing.T) {
 func TestErrorRowsLimit(t *testing.T) {
 	defer func(n int) { maxErrorRows = n }(maxErrorRows)
 	maxErrorRows = 3
-	dir := t.TempDir()
-	f := excelize.NewFile()
-	for r := 1; r <= 6; r++ {
-		f.SetCellStr("Sheet1", "A"+strconv.Itoa(r), "x")
-	}
-	in := filepath.Join(dir, "in.xlsx")
-	if err := f.SaveAs(in); err != nil {
-		t.Fatal(err)
-	}
-	var ps []Problem
-	for r := 2; r <= 6; r++ {
-		ps = append(ps, Problem{Severity: "error", Sheet: "Sheet1", Row: r, Col: 1, Message: "bad " + strconv.Itoa(r)})
-	}
-	dst := filepath.Join(dir, "in.checked.xlsx")
-	if err := Write(dst, Options{Input: in, Problems: ps}); err != nil {
-		t.Fatal(err)
-	}
-	cp, err := excelize.OpenFile(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cp := annotateFiveBadRows(t)
 	defer cp.Close()
 	rows, _ := cp.GetRows(ErrorsSheet)
 	var listed int
@@ -286,4 +246,32 @@ func TestErrorRowsLimit(t *testing.T) {
 			t.Errorf("A%d not filled", r)
 		}
 	}
+}
+
+// annotateFiveBadRows annotates a sheet whose rows 2–6 each have an error
+// in A ("bad 2" … "bad 6") and opens the copy.
+func annotateFiveBadRows(t *testing.T) *excelize.File {
+	t.Helper()
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	for r := 1; r <= 6; r++ {
+		f.SetCellStr("Sheet1", "A"+strconv.Itoa(r), "x")
+	}
+	in := filepath.Join(dir, "in.xlsx")
+	if err := f.SaveAs(in); err != nil {
+		t.Fatal(err)
+	}
+	var ps []Problem
+	for r := 2; r <= 6; r++ {
+		ps = append(ps, Problem{Severity: "error", Sheet: "Sheet1", Row: r, Col: 1, Message: "bad " + strconv.Itoa(r)})
+	}
+	dst := filepath.Join(dir, "in.checked.xlsx")
+	if err := Write(dst, Options{Input: in, Problems: ps}); err != nil {
+		t.Fatal(err)
+	}
+	cp, err := excelize.OpenFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cp
 }
